@@ -1,0 +1,141 @@
+//! `[system]` and `spec-version`: version, host name, time zone, locale, state version.
+
+use super::{Context, names};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::path;
+use crate::spec::CURRENT_SPEC_VERSION;
+
+pub fn check(cx: &mut Context<'_>) {
+    let spec = cx.spec;
+    if let Some(version) = spec.spec_version.filter(|v| *v != CURRENT_SPEC_VERSION) {
+        cx.report(
+            Diagnostic::new(Code::UnsupportedSpecVersion, format!("spec-version {version} is not known to this aster-config, which reads version {CURRENT_SPEC_VERSION}"))
+                .at(cx.span(&path!["spec-version"]), "unknown version")
+                .help(if version > CURRENT_SPEC_VERSION { "upgrade aster-config to read this spec" } else { "set `spec-version = 1`" }),
+        );
+    }
+    let system = &spec.system;
+    if let Err(why) = names::hostname(&system.hostname) {
+        cx.report(
+            Diagnostic::new(
+                Code::InvalidHostname,
+                format!(
+                    "`{}` is not a valid host name: {why}",
+                    system.hostname.escape_debug()
+                ),
+            )
+            .at(cx.span(&path!["system", "hostname"]), "invalid host name")
+            .help("use one label of letters, digits and `-`, such as \"web-01\""),
+        );
+    }
+    if let Some(timezone) = &system.timezone
+        && let Err(why) = timezone_problem(timezone) {
+            cx.report(
+                Diagnostic::new(Code::InvalidTimezone, format!("`{}` is not a time zone: {why}", timezone.escape_debug()))
+                    .at(cx.span(&path!["system", "timezone"]), "invalid time zone")
+                    .help("use a tz database name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\""),
+            );
+        }
+    if let Some(locale) = &system.locale
+        && !locale_is_valid(locale) {
+            cx.report(
+                Diagnostic::new(
+                    Code::InvalidLocale,
+                    format!("`{}` is not a locale name", locale.escape_debug()),
+                )
+                .at(
+                    cx.span(&path!["system", "locale"]),
+                    "expected language_COUNTRY.CHARSET",
+                )
+                .help("use a name such as \"en_US.UTF-8\", \"de_DE.UTF-8\" or \"C.UTF-8\""),
+            );
+        }
+    if !state_version_is_valid(&system.state_version) {
+        cx.report(
+            Diagnostic::new(
+                Code::InvalidStateVersion,
+                format!(
+                    "`{}` is not a NixOS release",
+                    system.state_version.escape_debug()
+                ),
+            )
+            .at(
+                cx.span(&path!["system", "state-version"]),
+                "expected YY.MM, e.g. 25.05",
+            )
+            .help(
+                "use the release you first installed with; Asterinas NixOS is based on \"25.05\"",
+            ),
+        );
+    }
+}
+
+fn timezone_problem(zone: &str) -> Result<(), String> {
+    if zone.is_empty() {
+        return Err("it is empty".into());
+    }
+    if zone.contains(char::is_whitespace) {
+        return Err("it contains a space (tz names use `_`)".into());
+    }
+    if zone.split('/').any(|part| part.is_empty() || part == "..") {
+        return Err("its parts must be names separated by single `/`".into());
+    }
+    if let Some(c) = zone
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+')))
+    {
+        return Err(format!("it contains `{}`", c.escape_default()));
+    }
+    Ok(())
+}
+
+fn locale_is_valid(locale: &str) -> bool {
+    let (name, charset) = locale.split_once('.').unwrap_or((locale, ""));
+    let name = name.split_once('@').map_or(name, |(n, _)| n);
+    let language_ok =
+        |l: &str| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase());
+    let name_ok = match name.split_once('_') {
+        Some((language, country)) => {
+            language_ok(language)
+                && country.len() == 2
+                && country.chars().all(|c| c.is_ascii_uppercase())
+        }
+        None => name == "C" || name == "POSIX" || language_ok(name),
+    };
+    let charset_ok = charset.is_empty()
+        || charset
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    name_ok && charset_ok
+}
+
+fn state_version_is_valid(version: &str) -> bool {
+    let Some((year, month)) = version.split_once('.') else {
+        return false;
+    };
+    year.len() == 2
+        && year.chars().all(|c| c.is_ascii_digit())
+        && matches!(month, "05" | "11")
+        && year >= "13"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_common_values() {
+        assert!(timezone_problem("Europe/Berlin").is_ok());
+        assert!(timezone_problem("America/Argentina/Buenos_Aires").is_ok());
+        assert!(timezone_problem("Europe Berlin").is_err());
+        assert!(timezone_problem("../etc").is_err());
+        assert!(locale_is_valid("en_US.UTF-8"));
+        assert!(locale_is_valid("C.UTF-8"));
+        assert!(locale_is_valid("de_DE@euro.ISO-8859-15"));
+        assert!(!locale_is_valid("english"));
+        assert!(!locale_is_valid("en-US.UTF-8"));
+        assert!(state_version_is_valid("25.05"));
+        assert!(!state_version_is_valid("25.5"));
+        assert!(!state_version_is_valid("latest"));
+    }
+}

@@ -1,0 +1,46 @@
+//! `aster-config build SPEC -o DIR`: check, then write the output folder atomically.
+
+use super::{EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, read_spec, render::{Style, usage_error}};
+use std::path::PathBuf;
+
+/// Arguments of `build`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The spec file (`-` reads standard input).
+    spec: PathBuf,
+    /// The output folder; created, or replaced when it holds an earlier aster-config output.
+    #[arg(short, long, value_name = "DIR")]
+    output: PathBuf,
+}
+
+pub fn run(args: &Args, style: &Style) -> u8 {
+    let (bytes, name, dir) = match read_spec(&args.spec) {
+        Ok(read) => read,
+        Err(message) => return usage_error(&message),
+    };
+    let built = aster_config::build(aster_config::Input {
+        name: &name,
+        bytes: &bytes,
+        base_dir: dir.as_deref(),
+    });
+    let checked = &built.checked;
+    style.diagnostics(&name, checked.source.as_ref(), &checked.diagnostics);
+    let Some(output) = built.output else {
+        style.status(&format!("{name}: nothing written"));
+        return EXIT_SPEC_ERRORS;
+    };
+    match aster_config::output::write(&output, &args.output) {
+        Ok(()) => {
+            style.status(&format!(
+                "{name}: wrote {} file(s) to {}",
+                output.files().len(),
+                args.output.display()
+            ));
+            EXIT_OK
+        }
+        Err(error) => {
+            usage_error(&format!("cannot write the output: {error}"));
+            EXIT_USAGE
+        }
+    }
+}

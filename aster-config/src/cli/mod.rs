@@ -1,0 +1,155 @@
+//! Command-line interface: argument parsing and dispatch to one module per subcommand.
+//!
+//! Exit codes: 0 success (warnings allowed), 1 the spec has errors, 2 usage or I/O problems.
+
+mod build;
+mod check;
+mod explain;
+mod generate;
+mod init;
+mod render;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit code when everything went well.
+pub const EXIT_OK: u8 = 0;
+/// Exit code when the spec has errors.
+pub const EXIT_SPEC_ERRORS: u8 = 1;
+/// Exit code for usage and I/O problems.
+pub const EXIT_USAGE: u8 = 2;
+
+const EXAMPLES: &str = "\
+Examples:
+  aster-config init --preset server > system.toml   start a spec
+  aster-config check system.toml                    find every problem at once
+  aster-config build system.toml -o out/            write configuration.nix and overlays
+  aster-config explain AC0201                       what a diagnostic code means
+  aster-config schema > aster-config.schema.json    JSON Schema for your editor";
+
+/// Compile a simple TOML system spec into a checked configuration.nix for Asterinas NixOS.
+#[derive(Debug, Parser)]
+#[command(name = "aster-config", version, about, after_help = EXAMPLES, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// How to print diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// When to use colour (`NO_COLOR` in the environment also turns it off).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+/// Output format of diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Annotated source snippets for people.
+    Human,
+    /// One JSON document for editors and CI.
+    Json,
+}
+
+/// Colour choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when printing to a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print a starter spec.
+    #[command(after_help = "Example:\n  aster-config init --preset desktop > system.toml")]
+    Init(init::Args),
+    /// Check a spec and report every problem.
+    #[command(
+        after_help = "Example:\n  aster-config check system.toml\n  aster-config check --format json system.toml"
+    )]
+    Check(check::Args),
+    /// Check a spec and write configuration.nix, overlays and copied files to a folder.
+    #[command(after_help = "Example:\n  aster-config build examples/web-server.toml -o out/")]
+    Build(build::Args),
+    /// Print the spec's JSON Schema.
+    Schema,
+    /// Explain a diagnostic code (or list all codes).
+    #[command(after_help = "Example:\n  aster-config explain AC0304")]
+    Explain(explain::Args),
+    /// Print shell completions.
+    #[command(
+        after_help = "Example:\n  aster-config completions bash > /etc/bash_completion.d/aster-config"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+    #[command(hide = true)]
+    /// Write the man page and completions into a folder (for packagers).
+    GenerateAssets {
+        /// Where to write them.
+        dir: PathBuf,
+    },
+}
+
+/// Parses arguments and runs the subcommand.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    let style = render::Style::new(cli.format, cli.color);
+    let code = match cli.command {
+        Command::Init(args) => init::run(&args),
+        Command::Check(args) => check::run(&args, &style),
+        Command::Build(args) => build::run(&args, &style),
+        Command::Schema => {
+            print!("{}", aster_config::schema::spec_schema_text());
+            EXIT_OK
+        }
+        Command::Explain(args) => explain::run(&args),
+        Command::Completions { shell } => generate::completions(shell),
+        Command::Man => generate::man(),
+        Command::GenerateAssets { dir } => generate::assets(&dir),
+    };
+    ExitCode::from(code)
+}
+
+/// Reads a spec argument (`-` is standard input) into bytes, its display name and its folder.
+pub fn read_spec(path: &std::path::Path) -> Result<(Vec<u8>, String, Option<PathBuf>), String> {
+    use std::io::Read as _;
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok((bytes, "<stdin>".to_owned(), None));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let dir = path.parent().map(|p| {
+        if p.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            p.to_path_buf()
+        }
+    });
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok((bytes, name, dir))
+}

@@ -1,0 +1,55 @@
+//! From the checked spec to the output files.
+//!
+//! `options` lowers the spec to NixOS option assignments (the Nix IR of this compiler: option
+//! paths with typed values, grouped by spec section); `configuration` wraps them into the module
+//! text of `configuration.nix`; `overlay` writes one overlay per override. [`emit`] returns the
+//! whole output as an in-memory [`OutputTree`]; nothing is written here, and every Nix file is
+//! re-parsed with rnix before it is returned.
+
+mod configuration;
+pub mod options;
+mod overlay;
+mod tree;
+
+pub use tree::{MANIFEST_FILE, OutputTree};
+
+use crate::check::Attachments;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::layout;
+use crate::source::SourceFile;
+use crate::spec::Spec;
+
+/// Everything `build` writes, keyed by path relative to the output folder.
+pub fn emit(
+    source: &SourceFile,
+    spec: &Spec,
+    attachments: &Attachments,
+    diagnostics: &mut Diagnostics,
+) -> Option<OutputTree> {
+    let mut tree = OutputTree::new(source);
+    tree.insert_nix(
+        layout::CONFIGURATION,
+        configuration::render(source, spec, attachments),
+    );
+    for (name, over) in &spec.overrides {
+        tree.insert_nix(
+            &layout::overlay_output_path(name),
+            overlay::render(source, name, over),
+        );
+    }
+    for attachment in attachments {
+        tree.insert(&attachment.output_path, attachment.bytes.clone());
+    }
+    let mut ok = true;
+    for (path, text) in tree.nix_files() {
+        let parsed = rnix::Root::parse(text);
+        if let Some(error) = parsed.errors().first() {
+            ok = false;
+            diagnostics.push(Diagnostic::new(
+                Code::Internal,
+                format!("aster-config produced {path} that does not parse as Nix ({error}); this is a bug, please report it with your spec"),
+            ));
+        }
+    }
+    ok.then_some(tree)
+}

@@ -1,0 +1,93 @@
+//! `overlays/<name>.nix`: one nixpkgs overlay per `[overrides.<name>]`.
+//!
+//! The overlay re-versions and patches the package with `overrideAttrs`, appending the spec's
+//! patches to the package's own. A nested attribute (`xfce.xfdesktop`) is replaced inside its
+//! parent: through `overrideScope` when the parent is a package scope (so the scope's other
+//! members see the new package), and with `//` when it is a plain attribute set.
+
+use super::configuration::header;
+use crate::layout::patch_output_path;
+use crate::nix::{self, Binding, Expr, Op, Params};
+use crate::source::SourceFile;
+use crate::spec::Override;
+
+/// The generated text of the overlay for override `name`.
+pub fn render(source: &SourceFile, name: &str, over: &Override) -> String {
+    let mut changes = Vec::new();
+    if let Some(version) = &over.version {
+        changes.push(Binding::new(vec!["version".into()], Expr::str(version)));
+    }
+    if !over.patches.is_empty() {
+        let own = Expr::SelectOr(
+            Box::new(Expr::Var("old")),
+            vec!["patches".into()],
+            Box::new(Expr::List(vec![])),
+        );
+        let added = over
+            .patches
+            .iter()
+            .map(|patch| Expr::Path(format!("../{}", patch_output_path(name, patch))))
+            .collect();
+        changes.push(Binding::new(
+            vec!["patches".into()],
+            Expr::BinOp(Box::new(own), Op::Concat, Box::new(Expr::List(added))),
+        ));
+    }
+    let change = Expr::Lambda(Params::Simple(vec!["old"]), Box::new(Expr::Attrs(changes)));
+    let segments: Vec<String> = over.attr.split('.').map(str::to_owned).collect();
+    let (head, rest) = segments
+        .split_first()
+        .map_or((String::new(), &[][..]), |(h, r)| (h.clone(), r));
+    let replaced = replace(Expr::select(Expr::Var("prev"), &[&head]), rest);
+    let body = Expr::Let(
+        vec![Binding::new(vec!["change".into()], change)],
+        Box::new(Expr::Attrs(vec![Binding::new(vec![head], replaced)])),
+    );
+    let overlay = Expr::Lambda(Params::Simple(vec!["final", "prev"]), Box::new(body));
+    let attr: String = over.attr.chars().filter(|c| !c.is_control()).collect();
+    format!(
+        "{}\n# Override `{name}` of package `{attr}`.\n{}\n",
+        header(source),
+        nix::print(&overlay)
+    )
+}
+
+/// `base` with the package at `rest` (a path below it) overridden by `change`.
+fn replace(base: Expr, rest: &[String]) -> Expr {
+    let Some((next, deeper)) = rest.split_first() else {
+        return Expr::apply(
+            Expr::Select(Box::new(base), vec!["overrideAttrs".into()]),
+            vec![Expr::Var("change")],
+        );
+    };
+    let in_scope = Expr::Lambda(
+        Params::Simple(vec!["sfinal", "sprev"]),
+        Box::new(Expr::Attrs(vec![Binding::new(
+            vec![next.clone()],
+            replace(
+                Expr::Select(Box::new(Expr::Var("sprev")), vec![next.clone()]),
+                deeper,
+            ),
+        )])),
+    );
+    let through_scope = Expr::apply(
+        Expr::Select(Box::new(base.clone()), vec!["overrideScope".into()]),
+        vec![in_scope],
+    );
+    let through_update = Expr::BinOp(
+        Box::new(base.clone()),
+        Op::Update,
+        Box::new(Expr::Attrs(vec![Binding::new(
+            vec![next.clone()],
+            replace(
+                Expr::Select(Box::new(base.clone()), vec![next.clone()]),
+                deeper,
+            ),
+        )])),
+    );
+    Expr::If(
+        Box::new(Expr::HasAttr(Box::new(base), "overrideScope".into())),
+        Box::new(through_scope),
+        Box::new(through_update),
+    )
+}

@@ -1,0 +1,197 @@
+//! `[services.*]`: the system services a spec can turn on.
+//!
+//! Each service is a table; writing the table turns the service on (`enable` defaults to `true`),
+//! so `[services.openssh]` alone is enough. Services that listen on the network say explicitly
+//! whether their ports are opened in the firewall (`open-firewall`).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The services aster-config knows, by name.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Services {
+    /// The OpenSSH server, for remote logins.
+    pub openssh: Option<Openssh>,
+    /// The nginx web server.
+    pub nginx: Option<Nginx>,
+    /// Podman, the daemonless container engine (verified on Asterinas with the vfs driver).
+    pub podman: Option<Podman>,
+    /// Docker (not supported on Asterinas: see `aster-config explain` for the reason).
+    pub docker: Option<Docker>,
+    /// The Redis key-value store.
+    pub redis: Option<Redis>,
+    /// The `PostgreSQL` database server.
+    pub postgresql: Option<Postgresql>,
+    /// The Prometheus monitoring server.
+    pub prometheus: Option<Prometheus>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The OpenSSH server.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Openssh {
+    /// Run the service (default `true` once the table is written).
+    #[serde(default = "yes")]
+    pub enable: bool,
+    /// TCP ports sshd listens on.
+    #[serde(default = "Openssh::default_ports")]
+    pub ports: Vec<u16>,
+    /// Allow logging in with a password. Off by default: log in with `ssh-keys` instead.
+    #[serde(default)]
+    pub password_authentication: bool,
+    /// Whether root may log in over SSH.
+    #[serde(default)]
+    pub permit_root_login: PermitRootLogin,
+    /// Open `ports` in the firewall.
+    #[serde(default = "yes")]
+    pub open_firewall: bool,
+}
+
+impl Openssh {
+    fn default_ports() -> Vec<u16> {
+        vec![22]
+    }
+}
+
+/// sshd's `PermitRootLogin` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PermitRootLogin {
+    /// Root may log in with a key but never with a password (NixOS's default).
+    #[default]
+    ProhibitPassword,
+    /// Root may not log in over SSH.
+    No,
+    /// Root may log in only to run commands forced by its authorized keys.
+    ForcedCommandsOnly,
+    /// Root may log in with any method, passwords included.
+    Yes,
+}
+
+impl PermitRootLogin {
+    /// The `sshd_config` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PermitRootLogin::ProhibitPassword => "prohibit-password",
+            PermitRootLogin::No => "no",
+            PermitRootLogin::ForcedCommandsOnly => "forced-commands-only",
+            PermitRootLogin::Yes => "yes",
+        }
+    }
+}
+
+/// The nginx web server.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Nginx {
+    /// Run the service (default `true` once the table is written).
+    #[serde(default = "yes")]
+    pub enable: bool,
+    /// Web sites by server name: `sites."example.org".root = "/var/www/example"`.
+    #[serde(default)]
+    pub sites: BTreeMap<String, NginxSite>,
+    /// Open port 80 in the firewall.
+    #[serde(default = "yes")]
+    pub open_firewall: bool,
+}
+
+/// One nginx virtual host.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct NginxSite {
+    /// Absolute path of the folder to serve files from.
+    pub root: Option<String>,
+    /// Forward every request to this URL instead of serving files, e.g. `"http://127.0.0.1:3000"`.
+    pub proxy_pass: Option<String>,
+    /// Other server names answered by this site.
+    pub aliases: Vec<String>,
+    /// Answer requests for unknown server names with this site.
+    pub default: bool,
+}
+
+/// Podman.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Podman {
+    /// Run the service (default `true` once the table is written).
+    #[serde(default = "yes")]
+    pub enable: bool,
+    /// Provide a `docker` command that runs podman.
+    #[serde(default)]
+    pub docker_compat: bool,
+}
+
+/// Docker.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Docker {
+    /// Run the service (default `true` once the table is written).
+    #[serde(default = "yes")]
+    pub enable: bool,
+}
+
+/// Redis.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Redis {
+    /// Run the service (default `true` once the table is written).
+    #[serde(default = "yes")]
+    pub enable: bool,
+    /// TCP port.
+    #[serde(default = "Redis::default_port")]
+    pub port: u16,
+    /// Address to listen on; `"127.0.0.1"` keeps it local.
+    #[serde(default = "Redis::default_bind")]
+    pub bind: String,
+    /// Open `port` in the firewall.
+    #[serde(default)]
+    pub open_firewall: bool,
+}
+
+impl Redis {
+    fn default_port() -> u16 {
+        6379
+    }
+    fn default_bind() -> String {
+        "127.0.0.1".to_owned()
+    }
+}
+
+/// `PostgreSQL`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Postgresql {
+    /// Run the service (default `true` once the table is written).
+    #[serde(default = "yes")]
+    pub enable: bool,
+    /// Open port 5432 in the firewall.
+    #[serde(default)]
+    pub open_firewall: bool,
+}
+
+/// Prometheus.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Prometheus {
+    /// Run the service (default `true` once the table is written).
+    #[serde(default = "yes")]
+    pub enable: bool,
+    /// TCP port of the web interface.
+    #[serde(default = "Prometheus::default_port")]
+    pub port: u16,
+    /// Open `port` in the firewall.
+    #[serde(default)]
+    pub open_firewall: bool,
+}
+
+impl Prometheus {
+    fn default_port() -> u16 {
+        9090
+    }
+}

@@ -1,0 +1,86 @@
+//! The command line as a user meets it: presets, explain, completions, man page, exit codes.
+
+mod common;
+
+use common::aster_config;
+
+#[test]
+fn every_preset_checks_clean_and_builds() {
+    let scratch = tempfile::tempdir().expect("temp dir");
+    for preset in ["minimal", "server", "desktop", "container-host"] {
+        let init = aster_config(&["init", "--preset", preset]);
+        assert_eq!(init.status.code(), Some(0));
+        let spec = scratch.path().join(format!("{preset}.toml"));
+        std::fs::write(&spec, &init.stdout).unwrap();
+        let out = scratch.path().join(preset);
+        let build = aster_config(&["build", spec.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&build.stderr);
+        assert_eq!(build.status.code(), Some(0), "preset {preset} does not build:\n{stderr}");
+        assert!(!stderr.contains("error["), "preset {preset} has errors:\n{stderr}");
+        assert!(out.join("configuration.nix").is_file());
+    }
+}
+
+#[test]
+fn explain_prints_each_code_and_rejects_unknown_ones() {
+    let known = aster_config(&["explain", "ac0304"]);
+    assert_eq!(known.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&known.stdout).starts_with("# AC0304"));
+    let unknown = aster_config(&["explain", "AC9999"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let list = aster_config(&["explain"]);
+    assert_eq!(String::from_utf8_lossy(&list.stdout).lines().count(), aster_config::Code::ALL.len());
+}
+
+#[test]
+fn usage_and_io_problems_exit_2() {
+    assert_eq!(aster_config(&["check"]).status.code(), Some(2));
+    assert_eq!(aster_config(&["check", "/nonexistent/spec.toml"]).status.code(), Some(2));
+    assert_eq!(aster_config(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn build_refuses_a_folder_it_did_not_write() {
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let foreign = scratch.path().join("etc-nixos");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("hardware-configuration.nix"), "{ }").unwrap();
+    let example = common::root().join("examples/minimal.toml");
+    let build = aster_config(&["build", example.to_str().unwrap(), "-o", foreign.to_str().unwrap()]);
+    assert_eq!(build.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&build.stderr).contains("was not written by aster-config"));
+    assert_eq!(std::fs::read_to_string(foreign.join("hardware-configuration.nix")).unwrap(), "{ }");
+    // A second build into its own earlier output replaces it.
+    let own = scratch.path().join("own");
+    for _ in 0..2 {
+        let build = aster_config(&["build", example.to_str().unwrap(), "-o", own.to_str().unwrap()]);
+        assert_eq!(build.status.code(), Some(0), "{}", String::from_utf8_lossy(&build.stderr));
+    }
+}
+
+#[test]
+fn completions_man_page_and_help_are_generated() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = aster_config(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("aster-config"));
+    }
+    let man = aster_config(&["man"]);
+    assert!(String::from_utf8_lossy(&man.stdout).contains(".TH aster-config"));
+    let help = aster_config(&["--help"]);
+    assert!(String::from_utf8_lossy(&help.stdout).contains("Examples:"));
+}
+
+#[test]
+fn json_format_reports_positions() {
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let spec = scratch.path().join("typo.toml");
+    std::fs::write(&spec, "[system]\nhostnme = \"x\"\n").unwrap();
+    let out = aster_config(&["check", "--format", "json", spec.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let document: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &document["diagnostics"][0];
+    assert_eq!(first["code"], "AC0201");
+    assert_eq!(first["labels"][0]["begin"]["line"], 2);
+    assert_eq!(first["suggestion"]["replacement"], "hostname");
+}

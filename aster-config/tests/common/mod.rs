@@ -1,0 +1,58 @@
+//! Helpers shared by the integration tests: paths, the real binary, and the real Nix parser.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+/// `*.toml` files directly in `dir`, sorted.
+pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|entry| entry.expect("dir entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs the real `aster-config` binary with colour off.
+pub fn aster_config(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aster-config"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run aster-config")
+}
+
+/// Parses every file with the real `nix-instantiate --parse` (one process per batch) and returns
+/// the failures. Fails the test when Nix is missing: the test command installs `nix-bin`.
+pub fn nix_parse_failures(files: &[PathBuf]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for file in files {
+        let output = Command::new("nix-instantiate")
+            .arg("--parse")
+            .arg(file)
+            .env("NIX_REMOTE", "dummy://")
+            .output()
+            .unwrap_or_else(|e| panic!("nix-instantiate is needed (apt-get install nix-bin): {e}"));
+        if !output.status.success() {
+            failures.push(format!("{}: {}", file.display(), String::from_utf8_lossy(&output.stderr)));
+        }
+    }
+    failures
+}
+
+/// Replaces machine-specific paths in tool output.
+pub fn scrub(text: &str, replacements: &[(&Path, &str)]) -> String {
+    let mut text = text.to_owned();
+    for (path, name) in replacements {
+        text = text.replace(&path.display().to_string(), name);
+    }
+    text
+}

@@ -1,0 +1,30 @@
+# DNS without resolvconf: /etc/resolv.conf is written directly.
+#
+# Upstream: distro/etc_nixos/modules/systemd.nix turns the resolvconf unit
+# off, and distro/etc_nixos/configuration.nix writes a static resolv.conf
+# (facts: nixos_settings_forced systemd.services.resolvconf.enable and
+# environment.etc."resolv.conf".text).
+{ config, lib, ... }:
+let
+  nameservers =
+    if config.networking.nameservers != [ ] then config.networking.nameservers else [ "8.8.8.8" ];
+in
+{
+  config = {
+    # The resolvconf service does not work on Asterinas yet, so nothing would
+    # ever fill the file it manages. Declared in
+    # nixos/modules/config/resolvconf.nix (its default is already false once
+    # environment.etc."resolv.conf" is set; stated here so it stays off).
+    networking.resolvconf.enable = lib.mkForce false;
+
+    # networking.nameservers (from the compiler or the user) still decides
+    # the servers; without any, a public resolver so name lookups work in a
+    # fresh VM. mkDefault: a configuration may write its own file.
+    environment.etc."resolv.conf".text = lib.mkDefault (
+      lib.concatMapStrings (server: "nameserver ${server}\n") nameservers
+    );
+
+    # Upstream's template default; a hostname from the spec wins.
+    networking.hostName = lib.mkDefault "asterinas";
+  };
+}

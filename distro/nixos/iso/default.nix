@@ -1,0 +1,80 @@
+# The Asterinas NixOS installer ISO.
+#
+#   nix-build distro/nixos/iso --arg kernel ./asterinas-osdk-bin
+#   nix-build distro/nixos/iso --arg autoInstall true      # unattended, for CI
+#
+# The ISO boots an ordinary NixOS (Linux) installer; only the system it
+# installs runs Asterinas. Root is logged in automatically and finds an
+# editable spec in ~/aster-config.toml. With autoInstall, logging in on the
+# virtio console (hvc0) installs that spec onto /dev/vda and powers off.
+#
+# Upstream equivalent: distro/iso_image/default.nix (facts:
+# installer_and_iso.iso_image).
+{
+  pkgs ? import <nixpkgs> { },
+  # Unattended install on the virtio console, then power off.
+  autoInstall ? false,
+  # Kernel image the installed system boots unless its spec names another.
+  kernel ? null,
+  # Shown in the boot menu and os-release; empty: NixOS's own label.
+  version ? "",
+  # For building aster-config; must provide Rust 1.88 or newer.
+  rustPlatform ? pkgs.rustPlatform,
+}:
+let
+  inherit (pkgs) lib;
+
+  aster-config = pkgs.callPackage ./aster-config.nix { inherit rustPlatform; };
+  installer = import ../installer { inherit pkgs kernel aster-config; };
+
+  isoModule =
+    { lib, ... }:
+    {
+      imports = [
+        "${pkgs.path}/nixos/modules/installer/cd-dvd/installation-cd-minimal.nix"
+        "${pkgs.path}/nixos/modules/installer/cd-dvd/channel.nix"
+      ];
+
+      system.nixos.distroName = "Asterinas NixOS";
+      system.nixos.label = lib.mkIf (version != "") version;
+      isoImage.appendToMenuLabel = " Installer";
+
+      # The installation profile logs in user "nixos"; installing needs root.
+      # mkForce because that profile sets the option at normal priority.
+      services.getty.autologinUser = lib.mkForce "root";
+
+      environment.systemPackages = [
+        installer
+        aster-config
+      ];
+
+      environment.etc."aster-nixos/starter.toml".source = ./starter.toml;
+
+      # Runs for every login shell; only root on a console acts on it.
+      environment.loginShellInit = ''
+        if [ "$(id -u)" = 0 ]; then
+          if [ ! -e "$HOME/aster-config.toml" ]; then
+            install -m 0644 /etc/aster-nixos/starter.toml "$HOME/aster-config.toml"
+            echo "Edit ~/aster-config.toml, then run:"
+            echo "  aster-nixos-install --config ~/aster-config.toml --disk /dev/vda --force-format-disk"
+          fi
+          ${lib.optionalString autoInstall ''
+            if [ "$(tty)" = /dev/hvc0 ] && [ ! -e /run/aster-nixos-auto-install-started ]; then
+              touch /run/aster-nixos-auto-install-started
+              if aster-nixos-install --config "$HOME/aster-config.toml" --disk /dev/vda --force-format-disk; then
+                poweroff
+              else
+                echo "aster-nixos-install failed; the shell stays open for inspection"
+              fi
+            fi
+          ''}
+        fi
+      '';
+    };
+
+  nixos = import "${pkgs.path}/nixos/lib/eval-config.nix" {
+    inherit (pkgs.stdenv.hostPlatform) system;
+    modules = [ isoModule ];
+  };
+in
+nixos.config.system.build.isoImage

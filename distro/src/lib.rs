@@ -1,0 +1,41 @@
+//! The Asterinas NixOS catalog as `aster-config` sees it.
+//!
+//! Asterinas NixOS is NixOS running on the Asterinas kernel. Not everything that works on
+//! NixOS works there, so the distro keeps a catalog of what is known:
+//!
+//! - [`Package`]s: nixpkgs attributes that upstream verified, or that are known to be broken
+//!   because the kernel lacks something ([`packages`]);
+//! - [`Service`]s and desktops a spec can turn on, with the NixOS options they set
+//!   ([`services`]);
+//! - [`ForcedSetting`]s: NixOS options the distro forces, and why ([`forced`]);
+//! - [`RebuildAction`]s: which `nixos-rebuild` actions work ([`rebuild`]);
+//! - [`Limitation`]s: known unsupported or limited areas ([`limitations`]).
+//!
+//! The data lives in readable TOML files under `distro/catalog/`, embedded at build time and
+//! parsed once by [`catalog()`]. Every entry records the upstream Asterinas file its facts came
+//! from. Anything not in the package catalog is "untested" by definition.
+//!
+//! ```
+//! use aster_distro::{Status, catalog};
+//!
+//! let docker = catalog().package("docker").expect("docker is catalogued");
+//! assert_eq!(docker.status, Status::Broken);
+//! assert_eq!(docker.alternative.as_deref(), Some("podman"));
+//! assert_eq!(catalog().search_packages("pytorch")[0].attr.as_deref(), Some("python3"));
+//! ```
+
+pub mod catalog;
+pub mod forced;
+pub mod limitations;
+pub mod packages;
+pub mod rebuild;
+pub mod services;
+pub mod status;
+
+pub use catalog::{Catalog, CatalogError, CatalogSources, catalog};
+pub use forced::{ForcedKind, ForcedSetting, ForcedValue};
+pub use limitations::{Limitation, LimitationArea, LimitationStatus};
+pub use packages::Package;
+pub use rebuild::{ActionStatus, RebuildAction};
+pub use services::{Service, ServiceKind};
+pub use status::Status;

@@ -1,0 +1,6 @@
+# A hand-written NixOS module, imported by examples/with-override.toml.
+{ pkgs, ... }:
+
+{
+  environment.variables.EDITOR = "vim";
+}

@@ -1,0 +1,125 @@
+//! CPU architectures: the [`Arch`] names used across the catalog and the per-architecture
+//! support facts in `data/architectures.toml`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A CPU architecture name as the kernel build spells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Arch {
+    /// 64-bit x86 (`x86_64`).
+    X86_64,
+    /// 64-bit RISC-V (`riscv64`).
+    Riscv64,
+    /// 64-bit `LoongArch` (`loongarch64`).
+    Loongarch64,
+    /// 64-bit ARM (`aarch64`); named by the tooling, but the kernel has no port.
+    Aarch64,
+}
+
+impl Arch {
+    /// Every architecture the catalog knows, in catalog order.
+    pub const ALL: [Arch; 4] = [
+        Arch::X86_64,
+        Arch::Riscv64,
+        Arch::Loongarch64,
+        Arch::Aarch64,
+    ];
+
+    /// The architecture's name, e.g. `"x86_64"`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86_64",
+            Arch::Riscv64 => "riscv64",
+            Arch::Loongarch64 => "loongarch64",
+            Arch::Aarch64 => "aarch64",
+        }
+    }
+}
+
+impl fmt::Display for Arch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Error for [`Arch::from_str`]: the text names no known architecture.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownArch(pub String);
+
+impl fmt::Display for UnknownArch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown architecture `{}` (expected x86_64, riscv64, loongarch64 or aarch64)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownArch {}
+
+impl FromStr for Arch {
+    type Err = UnknownArch;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Arch::ALL
+            .into_iter()
+            .find(|arch| arch.as_str() == text)
+            .ok_or_else(|| UnknownArch(text.to_owned()))
+    }
+}
+
+/// How far upstream supports an architecture (the book's deployment tiers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Tier {
+    /// Fully supported; CI runs the full test suite on every pull request.
+    #[serde(rename = "tier-1")]
+    Tier1,
+    /// Basic functionality works; CI runs build and basic tests.
+    #[serde(rename = "tier-2")]
+    Tier2,
+    /// Experimental: boots and does basic operations; limited CI.
+    #[serde(rename = "tier-3")]
+    Tier3,
+    /// The kernel cannot be built for it.
+    #[serde(rename = "unsupported")]
+    Unsupported,
+}
+
+/// One row of `data/architectures.toml`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Architecture {
+    /// The architecture.
+    pub name: Arch,
+    /// The nixpkgs platform string, e.g. `x86_64-linux`.
+    pub nixos_platform: String,
+    /// The Rust target the kernel is built for; `None` when there is no kernel port.
+    pub rust_target: Option<String>,
+    /// Upstream support tier.
+    pub tier: Tier,
+    /// Whether Asterinas NixOS can be installed on it (a published ISO exists).
+    pub distro_supported: bool,
+    /// What else a newcomer should know.
+    pub note: String,
+    /// Upstream file the facts come from.
+    pub source: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_through_from_str() {
+        for arch in Arch::ALL {
+            assert_eq!(arch.as_str().parse::<Arch>(), Ok(arch));
+        }
+        assert_eq!("arm64".parse::<Arch>(), Err(UnknownArch("arm64".into())));
+    }
+}

@@ -1,0 +1,43 @@
+//! The Asterinas kernel as aster-config sees it.
+//!
+//! Two things live here:
+//!
+//! - **The catalog** ([`kernel()`]): architectures, build features, command-line parameters,
+//!   system calls, filesystems, namespaces and the capabilities software needs, read from the
+//!   TOML files in `kernel/data/` (compiled in, parsed once). Every entry records the upstream
+//!   Asterinas file it comes from in `source`.
+//! - **The command-line model** ([`cmdline`]): split a kernel command line into parameters the
+//!   way the kernel does, print it back, and check each parameter against the catalog with typed
+//!   errors and "did you mean" suggestions.
+//!
+//! ```
+//! use aster_kernel::{Arch, kernel, cmdline};
+//!
+//! let seccomp = kernel().capability("seccomp").expect("catalogued");
+//! assert!(!seccomp.support.is_available());
+//!
+//! let params = cmdline::parse("console=hvc0 rootfstype=ext4");
+//! assert!(cmdline::validate(&params[0], Arch::X86_64).is_ok());
+//! assert!(cmdline::validate(&params[1], Arch::X86_64).is_err());
+//! ```
+
+mod arch;
+mod caps;
+mod catalog;
+pub mod cmdline;
+mod features;
+mod filesystems;
+mod namespaces;
+mod params;
+mod search;
+mod syscalls;
+
+pub use arch::{Arch, Architecture, Tier, UnknownArch};
+pub use caps::{Area, Capability, Support};
+pub use catalog::{Kernel, kernel};
+pub use features::Feature;
+pub use filesystems::{Filesystem, FsStatus};
+pub use namespaces::Namespace;
+pub use params::{Origin, ParamKind, ParamSpec, ParamStatus, ValueGrammar};
+pub use search::{Entry, Hit, MatchRank};
+pub use syscalls::{Coverage, FlagGap, Syscall, SyscallNumbers};
