@@ -20,6 +20,7 @@ pub mod emit;
 pub mod layout;
 pub mod lower;
 pub mod nix;
+pub mod nixpkgs;
 pub mod output;
 pub mod schema;
 pub mod source;
@@ -45,6 +46,18 @@ pub struct Input<'a> {
     pub base_dir: Option<&'a Path>,
 }
 
+/// Choices that change what `check` looks at beyond the spec itself.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Whether and where to look packages up in a real nixpkgs.
+    pub nixpkgs: nixpkgs::Lookup,
+    /// Where looked-up attribute names are cached (default: the user cache folder).
+    pub cache_dir: Option<std::path::PathBuf>,
+    /// Emit a complete `/etc/nixos` tree: the spec's files plus the distro's own module,
+    /// overlays and the files they reference, ready for `nixos-install`.
+    pub full: bool,
+}
+
 /// The result of checking a spec.
 #[derive(Debug, Clone)]
 pub struct Checked {
@@ -56,6 +69,8 @@ pub struct Checked {
     pub attachments: check::Attachments,
     /// Everything found, sorted by position.
     pub diagnostics: Diagnostics,
+    /// What the package lookup in nixpkgs did.
+    pub package_lookup: nixpkgs::Outcome,
 }
 
 /// The result of building a spec.
@@ -67,25 +82,49 @@ pub struct Built {
     pub output: Option<OutputTree>,
 }
 
-/// Runs every check on a spec.
+/// Runs every check on a spec (without looking packages up in nixpkgs).
 pub fn check(input: Input<'_>) -> Checked {
+    check_with(input, &Options::default())
+}
+
+/// Runs every check on a spec, with `options`.
+pub fn check_with(input: Input<'_>, options: &Options) -> Checked {
     let mut diagnostics = Diagnostics::new();
     let mut checked = Checked {
         source: None,
         spec: None,
         attachments: check::Attachments::default(),
         diagnostics: Diagnostics::new(),
+        package_lookup: nixpkgs::Outcome::NotRequested,
     };
     let source = source::read(input.name, input.bytes, &mut diagnostics);
     if let Some(source) = &source
-        && let Some(document) = tree::parse(source, &mut diagnostics) {
-            let shaped = validate::check(&document, &schema::spec_schema(), &mut diagnostics);
-            if let Some(spec) = lower::lower(shaped, &mut diagnostics) {
-                checked.attachments =
-                    check::run(&spec, &document, input.base_dir, &mut diagnostics);
-                checked.spec = Some(spec);
-            }
+        && let Some(document) = tree::parse(source, &mut diagnostics)
+    {
+        let shaped = validate::check(&document, &schema::spec_schema(), &mut diagnostics);
+        if let Some(spec) = lower::lower(shaped, &mut diagnostics) {
+            checked.attachments = check::run(&spec, &document, input.base_dir, &mut diagnostics);
+            let wanted = check::package_references(&spec, &document);
+            let mut unknown = Diagnostics::new();
+            checked.package_lookup = nixpkgs::check(
+                &options.nixpkgs,
+                options.cache_dir.as_deref(),
+                &wanted,
+                &mut unknown,
+            );
+            // A package that does not exist at all needs no "untested" warning besides.
+            let missing: Vec<_> = unknown
+                .iter()
+                .filter_map(|d| d.primary_span().cloned())
+                .collect();
+            diagnostics.retain(|d| {
+                d.code != Code::UntestedPackage
+                    || d.primary_span().is_none_or(|s| !missing.contains(s))
+            });
+            diagnostics.extend(unknown);
+            checked.spec = Some(spec);
         }
+    }
     diagnostics.sort_by_position();
     checked.source = source;
     checked.diagnostics = diagnostics;
@@ -94,10 +133,22 @@ pub fn check(input: Input<'_>) -> Checked {
 
 /// Checks a spec and, when it has no errors, emits its output files (in memory).
 pub fn build(input: Input<'_>) -> Built {
-    let mut checked = check(input);
+    build_with(input, &Options::default())
+}
+
+/// [`build`] with `options`.
+pub fn build_with(input: Input<'_>, options: &Options) -> Built {
+    let mut checked = check_with(input, options);
     let output = match (&checked.source, &checked.spec) {
         (Some(source), Some(spec)) if !checked.diagnostics.has_errors() => {
-            emit::emit(source, spec, &checked.attachments, &mut checked.diagnostics)
+            emit::emit(source, spec, &checked.attachments, &mut checked.diagnostics).map(
+                |mut tree| {
+                    if options.full {
+                        emit::add_distro_tree(&mut tree, &mut checked.diagnostics);
+                    }
+                    tree
+                },
+            )
         }
         _ => None,
     };

@@ -15,8 +15,15 @@ fn every_preset_checks_clean_and_builds() {
         let out = scratch.path().join(preset);
         let build = aster_config(&["build", spec.to_str().unwrap(), "-o", out.to_str().unwrap()]);
         let stderr = String::from_utf8_lossy(&build.stderr);
-        assert_eq!(build.status.code(), Some(0), "preset {preset} does not build:\n{stderr}");
-        assert!(!stderr.contains("error["), "preset {preset} has errors:\n{stderr}");
+        assert_eq!(
+            build.status.code(),
+            Some(0),
+            "preset {preset} does not build:\n{stderr}"
+        );
+        assert!(
+            !stderr.contains("error["),
+            "preset {preset} has errors:\n{stderr}"
+        );
         assert!(out.join("configuration.nix").is_file());
     }
 }
@@ -29,13 +36,21 @@ fn explain_prints_each_code_and_rejects_unknown_ones() {
     let unknown = aster_config(&["explain", "AC9999"]);
     assert_eq!(unknown.status.code(), Some(2));
     let list = aster_config(&["explain"]);
-    assert_eq!(String::from_utf8_lossy(&list.stdout).lines().count(), aster_config::Code::ALL.len());
+    assert_eq!(
+        String::from_utf8_lossy(&list.stdout).lines().count(),
+        aster_config::Code::ALL.len()
+    );
 }
 
 #[test]
 fn usage_and_io_problems_exit_2() {
     assert_eq!(aster_config(&["check"]).status.code(), Some(2));
-    assert_eq!(aster_config(&["check", "/nonexistent/spec.toml"]).status.code(), Some(2));
+    assert_eq!(
+        aster_config(&["check", "/nonexistent/spec.toml"])
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(aster_config(&["frobnicate"]).status.code(), Some(2));
 }
 
@@ -46,15 +61,33 @@ fn build_refuses_a_folder_it_did_not_write() {
     std::fs::create_dir(&foreign).unwrap();
     std::fs::write(foreign.join("hardware-configuration.nix"), "{ }").unwrap();
     let example = common::root().join("examples/minimal.toml");
-    let build = aster_config(&["build", example.to_str().unwrap(), "-o", foreign.to_str().unwrap()]);
+    let build = aster_config(&[
+        "build",
+        example.to_str().unwrap(),
+        "-o",
+        foreign.to_str().unwrap(),
+    ]);
     assert_eq!(build.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&build.stderr).contains("was not written by aster-config"));
-    assert_eq!(std::fs::read_to_string(foreign.join("hardware-configuration.nix")).unwrap(), "{ }");
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("hardware-configuration.nix")).unwrap(),
+        "{ }"
+    );
     // A second build into its own earlier output replaces it.
     let own = scratch.path().join("own");
     for _ in 0..2 {
-        let build = aster_config(&["build", example.to_str().unwrap(), "-o", own.to_str().unwrap()]);
-        assert_eq!(build.status.code(), Some(0), "{}", String::from_utf8_lossy(&build.stderr));
+        let build = aster_config(&[
+            "build",
+            example.to_str().unwrap(),
+            "-o",
+            own.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            build.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&build.stderr)
+        );
     }
 }
 
@@ -83,4 +116,31 @@ fn json_format_reports_positions() {
     assert_eq!(first["code"], "AC0201");
     assert_eq!(first["labels"][0]["begin"]["line"], 2);
     assert_eq!(first["suggestion"]["replacement"], "hostname");
+}
+
+#[test]
+fn caps_and_packages_answer_questions() {
+    let io_uring = aster_config(&["caps", "io_uring"]);
+    let text = String::from_utf8_lossy(&io_uring.stdout);
+    assert_eq!(io_uring.status.code(), Some(0));
+    assert!(
+        text.starts_with("capability io-uring: unsupported"),
+        "{text}"
+    );
+    let nothing = aster_config(&["caps", "zzzz-no-such-thing"]);
+    assert_eq!(nothing.status.code(), Some(1));
+    let docker = aster_config(&["packages", "docker"]);
+    let text = String::from_utf8_lossy(&docker.stdout);
+    assert!(
+        text.contains("docker [broken]") && text.contains("instead: podman"),
+        "{text}"
+    );
+    let broken = aster_config(&["--format", "json", "packages", "--status", "broken"]);
+    let rows: serde_json::Value = serde_json::from_slice(&broken.stdout).unwrap();
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == "broken")
+    );
 }

@@ -14,53 +14,99 @@ fn check_generated(relative: &str, expected: &str) {
         return;
     }
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(actual == expected, "{relative} is stale; run `ASTER_UPDATE=1 cargo test -p aster-config --test schema`");
+    assert!(
+        actual == expected,
+        "{relative} is stale; run `ASTER_UPDATE=1 cargo test -p aster-config --test schema`"
+    );
 }
 
 #[test]
 fn checked_in_schema_is_current() {
-    check_generated("schema/aster-config.schema.json", &aster_config::schema::spec_schema_text());
+    check_generated(
+        "schema/aster-config.schema.json",
+        &aster_config::schema::spec_schema_text(),
+    );
 }
 
 #[test]
 fn diagnostics_reference_is_current() {
-    check_generated("docs/diagnostics.md", &aster_config::diagnostic::reference_markdown());
+    check_generated(
+        "docs/diagnostics.md",
+        &aster_config::diagnostic::reference_markdown(),
+    );
 }
 
 #[test]
 fn every_code_has_a_real_explanation() {
     for code in aster_config::Code::ALL {
         let text = code.explanation();
-        assert!(text.starts_with(&format!("# {code}")), "{code}: explanation must start with its heading");
+        assert!(
+            text.starts_with(&format!("# {code}")),
+            "{code}: explanation must start with its heading"
+        );
         for section in ["## What", "## Why", "## Example"] {
-            assert!(text.contains(section), "{code}: explanation lacks `{section}`");
+            assert!(
+                text.contains(section),
+                "{code}: explanation lacks `{section}`"
+            );
         }
     }
 }
 
 /// Runs check-jsonschema, or explains how to get it. In CI (`CI` set) a missing validator fails.
 fn validator() -> Option<Command> {
-    let candidates = [std::env::var("CHECK_JSONSCHEMA").ok(), Some("check-jsonschema".to_owned())];
+    let candidates = [
+        std::env::var("CHECK_JSONSCHEMA").ok(),
+        Some("check-jsonschema".to_owned()),
+    ];
     for candidate in candidates.into_iter().flatten() {
-        if Command::new(&candidate).arg("--version").output().is_ok_and(|o| o.status.success()) {
+        if Command::new(&candidate)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
             return Some(Command::new(candidate));
         }
     }
-    assert!(std::env::var_os("CI").is_none(), "check-jsonschema is required in CI (.ci/run installs it)");
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "check-jsonschema is required in CI (.ci/run installs it)"
+    );
     eprintln!("skipped: check-jsonschema not installed (the README's test command installs it)");
     None
 }
 
 #[test]
 fn independent_validator_accepts_examples_and_rejects_a_wrong_file() {
-    let Some(mut accept) = validator() else { return };
+    let Some(mut accept) = validator() else {
+        return;
+    };
     let schema = root().join("schema/aster-config.schema.json");
     let examples = toml_files(&root().join("examples"));
-    let status = accept.arg("--schemafile").arg(&schema).args(&examples).output().expect("run validator");
-    assert!(status.status.success(), "examples fail validation:\n{}", String::from_utf8_lossy(&status.stdout));
+    let status = accept
+        .arg("--schemafile")
+        .arg(&schema)
+        .args(&examples)
+        .output()
+        .expect("run validator");
+    assert!(
+        status.status.success(),
+        "examples fail validation:\n{}",
+        String::from_utf8_lossy(&status.stdout)
+    );
 
-    let Some(mut reject) = validator() else { return };
+    let Some(mut reject) = validator() else {
+        return;
+    };
     let wrong = root().join("tests/fixtures/schema-invalid.toml");
-    let status = reject.arg("--schemafile").arg(&schema).arg(&wrong).output().expect("run validator");
-    assert!(!status.status.success(), "the deliberately wrong file passed validation");
+    let status = reject
+        .arg("--schemafile")
+        .arg(&schema)
+        .arg(&wrong)
+        .output()
+        .expect("run validator");
+    assert!(
+        !status.status.success(),
+        "the deliberately wrong file passed validation"
+    );
 }

@@ -39,3 +39,8 @@ pub use packages::Package;
 pub use rebuild::{ActionStatus, RebuildAction};
 pub use services::{Service, ServiceKind};
 pub use status::Status;
+
+/// The distro's own `/etc/nixos` files, embedded at build time from `distro/nixos/etc-nixos/`.
+pub mod etc_nixos {
+    include!(concat!(env!("OUT_DIR"), "/etc_nixos.rs"));
+}

@@ -67,6 +67,38 @@ impl<'k> Entry<'k> {
         }
     }
 
+    /// A short status as written in the data files, e.g. `"unsupported"`, `"partial"`,
+    /// `"root-capable"`, `"tier-1"`.
+    #[must_use]
+    pub fn status(&self) -> String {
+        match self {
+            Entry::Capability(entry) => word(entry.support),
+            Entry::Param(entry) => word(entry.status),
+            Entry::Syscall(entry) if !entry.supported => "unsupported".to_owned(),
+            Entry::Syscall(entry) => format!("supported ({} coverage)", word(entry.coverage)),
+            Entry::Filesystem(entry) if entry.can_be_root => {
+                format!("{} (can be root)", word(entry.status))
+            }
+            Entry::Filesystem(entry) => word(entry.status),
+            Entry::Namespace(entry) => (if entry.supported {
+                "supported"
+            } else {
+                "unsupported"
+            })
+            .to_owned(),
+            Entry::Feature(entry) => format!(
+                "build feature for {}",
+                entry
+                    .arches
+                    .iter()
+                    .map(|a| a.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Entry::Architecture(entry) => word(entry.tier),
+        }
+    }
+
     /// The upstream file the entry comes from.
     #[must_use]
     pub fn source(&self) -> &'k str {
@@ -215,5 +247,13 @@ mod tests {
         assert!(by_gap.iter().any(|hit| hit.entry.name() == "openat"));
         assert!(kernel().search("   ").is_empty());
         assert!(kernel().search("zzz-no-such-thing").is_empty());
+    }
+}
+
+/// A status enum in the spelling of the data files (kebab-case).
+fn word<T: serde::Serialize>(value: T) -> String {
+    match toml::Value::try_from(value) {
+        Ok(toml::Value::String(text)) => text,
+        _ => String::new(),
     }
 }

@@ -78,7 +78,9 @@ pub fn collect(cx: &mut Context<'_>) -> Attachments {
         ));
     }
     for (kind, reference, output_path, here) in wanted {
-        if kind == AttachmentKind::Module && Path::new(&reference).extension().is_none_or(|e| e != "nix") {
+        if kind == AttachmentKind::Module
+            && Path::new(&reference).extension().is_none_or(|e| e != "nix")
+        {
             cx.report(
                 Diagnostic::new(
                     Code::BadFormat,

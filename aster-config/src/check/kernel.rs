@@ -20,32 +20,32 @@ pub fn check(cx: &mut Context<'_>) {
         );
     }
     if let Some(hook) = &kernel.stage_2_hook
-        && let Err(why) = super::names::single_line(hook) {
-            cx.report(
-                Diagnostic::new(
-                    Code::MultiLine,
-                    format!("`kernel.stage-2-hook` must be one command line: {why}"),
-                )
-                .at(
-                    cx.span(&path!["kernel", "stage-2-hook"]),
-                    "more than one line",
-                ),
-            );
-        }
+        && let Err(why) = super::names::single_line(hook)
+    {
+        cx.report(
+            Diagnostic::new(
+                Code::MultiLine,
+                format!("`kernel.stage-2-hook` must be one command line: {why}"),
+            )
+            .at(
+                cx.span(&path!["kernel", "stage-2-hook"]),
+                "more than one line",
+            ),
+        );
+    }
     if let Some(image) = &kernel.image
-        && !image.starts_with('/') {
-            cx.report(
-                Diagnostic::new(
-                    Code::NotAbsolute,
-                    format!(
-                        "`kernel.image` must be an absolute path, not `{}`",
-                        image.escape_debug()
-                    ),
-                )
-                .at(cx.span(&path!["kernel", "image"]), "relative path")
-                .help(
-                    "give the full path of the kernel image on the machine that builds the system",
+        && !image.starts_with('/')
+    {
+        cx.report(
+            Diagnostic::new(
+                Code::NotAbsolute,
+                format!(
+                    "`kernel.image` must be an absolute path, not `{}`",
+                    image.escape_debug()
                 ),
-            );
-        }
+            )
+            .at(cx.span(&path!["kernel", "image"]), "relative path")
+            .help("give the full path of the kernel image on the machine that builds the system"),
+        );
+    }
 }

@@ -5,6 +5,7 @@
 //! (patches, modules) are read here, once, into [`Attachments`], so the emitter never touches the
 //! file system.
 
+mod asterinas;
 mod files;
 mod kernel;
 mod names;
@@ -73,5 +74,34 @@ pub fn run(
     users::check(&mut cx);
     networking::check(&mut cx);
     nixos::check(&mut cx);
+    asterinas::check(&mut cx);
     files::collect(&mut cx)
+}
+
+/// The nixpkgs attributes the spec names (installed packages and overridden ones), with spans,
+/// leaving out the packages the distro's own overlays add.
+pub fn package_references<'a>(spec: &'a Spec, tree: &Node) -> Vec<crate::nixpkgs::Wanted<'a>> {
+    let added_by_distro = |attr: &str| {
+        aster_distro::catalog()
+            .package(attr)
+            .is_some_and(|p| p.overlay.is_some() && p.status == aster_distro::Status::Verified)
+    };
+    let mut wanted = Vec::new();
+    for (index, attr) in spec.packages.install.iter().enumerate() {
+        if names::attr_path(attr).is_ok() && !added_by_distro(attr) {
+            wanted.push(crate::nixpkgs::Wanted {
+                attr,
+                span: tree.span_of(&crate::path!["packages", "install", index]),
+            });
+        }
+    }
+    for (name, over) in &spec.overrides {
+        if names::attr_path(&over.attr).is_ok() {
+            wanted.push(crate::nixpkgs::Wanted {
+                attr: &over.attr,
+                span: tree.span_of(&crate::path!["overrides", name, "attr"]),
+            });
+        }
+    }
+    wanted
 }

@@ -24,18 +24,19 @@ pub fn check(cx: &mut Context<'_>) {
         }
     }
     if let Some(gateway) = &net.gateway
-        && gateway.parse::<Ipv4Addr>().is_err() {
-            cx.report(
-                Diagnostic::new(
-                    Code::InvalidAddress,
-                    format!("`{}` is not an IPv4 address", gateway.escape_debug()),
-                )
-                .at(
-                    cx.span(&path!["networking", "gateway"]),
-                    "expected an address such as 192.168.1.1",
-                ),
-            );
-        }
+        && gateway.parse::<Ipv4Addr>().is_err()
+    {
+        cx.report(
+            Diagnostic::new(
+                Code::InvalidAddress,
+                format!("`{}` is not an IPv4 address", gateway.escape_debug()),
+            )
+            .at(
+                cx.span(&path!["networking", "gateway"]),
+                "expected an address such as 192.168.1.1",
+            ),
+        );
+    }
     for (name, interface) in &net.interfaces {
         if name.is_empty()
             || name.len() > 15

@@ -114,18 +114,19 @@ fn overrides(cx: &mut Context<'_>) {
             );
         }
         if let Some(version) = &over.version
-            && (version.is_empty() || names::single_line(version).is_err()) {
-                cx.report(
-                    Diagnostic::new(
-                        Code::BadFormat,
-                        format!("the version of override `{name}` must be a non-empty single line"),
-                    )
-                    .at(
-                        cx.span(&path!["overrides", name, "version"]),
-                        "unusable version",
-                    ),
-                );
-            }
+            && (version.is_empty() || names::single_line(version).is_err())
+        {
+            cx.report(
+                Diagnostic::new(
+                    Code::BadFormat,
+                    format!("the version of override `{name}` must be a non-empty single line"),
+                )
+                .at(
+                    cx.span(&path!["overrides", name, "version"]),
+                    "unusable version",
+                ),
+            );
+        }
         if over.version.is_none() && over.patches.is_empty() {
             cx.report(
                 Diagnostic::new(

@@ -125,22 +125,23 @@ fn nginx(cx: &mut Context<'_>) {
             }
         }
         if let Some(upstream) = &site.proxy_pass
-            && let Err(why) = proxy_url(upstream) {
-                cx.report(
-                    Diagnostic::new(
-                        Code::BadFormat,
-                        format!(
-                            "`{}` is not a URL nginx can proxy to: {why}",
-                            upstream.escape_debug()
-                        ),
-                    )
-                    .at(
-                        cx.span(&path!["services", "nginx", "sites", name, "proxy-pass"]),
-                        "invalid URL",
-                    )
-                    .help("use a URL such as \"http://127.0.0.1:3000\""),
-                );
-            }
+            && let Err(why) = proxy_url(upstream)
+        {
+            cx.report(
+                Diagnostic::new(
+                    Code::BadFormat,
+                    format!(
+                        "`{}` is not a URL nginx can proxy to: {why}",
+                        upstream.escape_debug()
+                    ),
+                )
+                .at(
+                    cx.span(&path!["services", "nginx", "sites", name, "proxy-pass"]),
+                    "invalid URL",
+                )
+                .help("use a URL such as \"http://127.0.0.1:3000\""),
+            );
+        }
         if site.root.is_some() && site.proxy_pass.is_some() {
             cx.report(
                 Diagnostic::new(

@@ -29,27 +29,34 @@ pub fn check(cx: &mut Context<'_>) {
         );
     }
     if let Some(timezone) = &system.timezone
-        && let Err(why) = timezone_problem(timezone) {
-            cx.report(
-                Diagnostic::new(Code::InvalidTimezone, format!("`{}` is not a time zone: {why}", timezone.escape_debug()))
-                    .at(cx.span(&path!["system", "timezone"]), "invalid time zone")
-                    .help("use a tz database name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\""),
-            );
-        }
+        && let Err(why) = timezone_problem(timezone)
+    {
+        cx.report(
+            Diagnostic::new(
+                Code::InvalidTimezone,
+                format!("`{}` is not a time zone: {why}", timezone.escape_debug()),
+            )
+            .at(cx.span(&path!["system", "timezone"]), "invalid time zone")
+            .help(
+                "use a tz database name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"",
+            ),
+        );
+    }
     if let Some(locale) = &system.locale
-        && !locale_is_valid(locale) {
-            cx.report(
-                Diagnostic::new(
-                    Code::InvalidLocale,
-                    format!("`{}` is not a locale name", locale.escape_debug()),
-                )
-                .at(
-                    cx.span(&path!["system", "locale"]),
-                    "expected language_COUNTRY.CHARSET",
-                )
-                .help("use a name such as \"en_US.UTF-8\", \"de_DE.UTF-8\" or \"C.UTF-8\""),
-            );
-        }
+        && !locale_is_valid(locale)
+    {
+        cx.report(
+            Diagnostic::new(
+                Code::InvalidLocale,
+                format!("`{}` is not a locale name", locale.escape_debug()),
+            )
+            .at(
+                cx.span(&path!["system", "locale"]),
+                "expected language_COUNTRY.CHARSET",
+            )
+            .help("use a name such as \"en_US.UTF-8\", \"de_DE.UTF-8\" or \"C.UTF-8\""),
+        );
+    }
     if !state_version_is_valid(&system.state_version) {
         cx.report(
             Diagnostic::new(

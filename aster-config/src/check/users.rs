@@ -97,20 +97,22 @@ pub fn check(cx: &mut Context<'_>) {
             }
         }
         if let Some(file) = &user.hashed_password_file
-            && !file.starts_with('/') {
-                cx.report(
+            && !file.starts_with('/')
+        {
+            cx.report(
                     Diagnostic::new(Code::NotAbsolute, format!("`hashed-password-file` of user `{name}` must be an absolute path on the machine"))
                         .at(cx.span(&path!["users", name, "hashed-password-file"]), "relative path")
                         .help("e.g. \"/etc/secrets/alice.hash\"; the file is read on the machine, never copied into the Nix store"),
                 );
-            }
+        }
         if let Some(description) = &user.description
-            && description.contains([':', '\n', '\r']) {
-                cx.report(
+            && description.contains([':', '\n', '\r'])
+        {
+            cx.report(
                     Diagnostic::new(Code::MultiLine, format!("the description of user `{name}` contains `:` or a line break, which /etc/passwd cannot hold"))
                         .at(cx.span(&path!["users", name, "description"]), "not allowed here"),
                 );
-            }
+        }
         for (index, group) in user.groups.iter().enumerate() {
             if let Err(why) = names::account(group) {
                 cx.report(

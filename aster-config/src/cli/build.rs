@@ -1,6 +1,9 @@
 //! `aster-config build SPEC -o DIR`: check, then write the output folder atomically.
 
-use super::{EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, read_spec, render::{Style, usage_error}};
+use super::{
+    EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, read_spec,
+    render::{Style, usage_error},
+};
 use std::path::PathBuf;
 
 /// Arguments of `build`.
@@ -11,6 +14,12 @@ pub struct Args {
     /// The output folder; created, or replaced when it holds an earlier aster-config output.
     #[arg(short, long, value_name = "DIR")]
     output: PathBuf,
+    /// Write a complete /etc/nixos tree: also the distro's aster_configuration.nix, modules and
+    /// overlays, ready for nixos-install.
+    #[arg(long)]
+    full: bool,
+    #[command(flatten)]
+    nixpkgs: super::check::NixpkgsArgs,
 }
 
 pub fn run(args: &Args, style: &Style) -> u8 {
@@ -18,13 +27,20 @@ pub fn run(args: &Args, style: &Style) -> u8 {
         Ok(read) => read,
         Err(message) => return usage_error(&message),
     };
-    let built = aster_config::build(aster_config::Input {
-        name: &name,
-        bytes: &bytes,
-        base_dir: dir.as_deref(),
-    });
+    let built = aster_config::build_with(
+        aster_config::Input {
+            name: &name,
+            bytes: &bytes,
+            base_dir: dir.as_deref(),
+        },
+        &aster_config::Options {
+            full: args.full,
+            ..args.nixpkgs.options()
+        },
+    );
     let checked = &built.checked;
     style.diagnostics(&name, checked.source.as_ref(), &checked.diagnostics);
+    super::check::report_lookup(style, &checked.package_lookup);
     let Some(output) = built.output else {
         style.status(&format!("{name}: nothing written"));
         return EXIT_SPEC_ERRORS;

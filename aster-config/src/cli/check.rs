@@ -1,6 +1,9 @@
 //! `aster-config check SPEC`: report every problem in a spec.
 
-use super::{EXIT_OK, EXIT_SPEC_ERRORS, read_spec, render::{Style, usage_error}};
+use super::{
+    EXIT_OK, EXIT_SPEC_ERRORS, read_spec,
+    render::{Style, usage_error},
+};
 use std::path::PathBuf;
 
 /// Arguments of `check`.
@@ -8,6 +11,43 @@ use std::path::PathBuf;
 pub struct Args {
     /// The spec file (`-` reads standard input).
     spec: PathBuf,
+    #[command(flatten)]
+    nixpkgs: NixpkgsArgs,
+}
+
+/// Where package names are looked up (shared by `check`, `build` and the deploy commands).
+#[derive(Debug, Clone, clap::Args)]
+pub struct NixpkgsArgs {
+    /// Check package names against this nixpkgs (default: `<nixpkgs>` from NIX_PATH, if any).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_nixpkgs")]
+    nixpkgs: Option<PathBuf>,
+    /// Do not look package names up in nixpkgs.
+    #[arg(long)]
+    no_nixpkgs: bool,
+}
+
+impl NixpkgsArgs {
+    /// The library options these flags stand for.
+    pub fn options(&self) -> aster_config::Options {
+        let nixpkgs = match (&self.nixpkgs, self.no_nixpkgs) {
+            (_, true) => aster_config::nixpkgs::Lookup::Off,
+            (Some(path), false) => aster_config::nixpkgs::Lookup::Path(path.clone()),
+            (None, false) => aster_config::nixpkgs::Lookup::NixPath,
+        };
+        aster_config::Options {
+            nixpkgs,
+            ..aster_config::Options::default()
+        }
+    }
+}
+
+/// Tells the user, once, when package names could not be checked.
+pub fn report_lookup(style: &Style, outcome: &aster_config::nixpkgs::Outcome) {
+    if let aster_config::nixpkgs::Outcome::Skipped(reason) = outcome {
+        style.status(&format!(
+            "note: package names were not checked against nixpkgs: {reason}"
+        ));
+    }
 }
 
 pub fn run(args: &Args, style: &Style) -> u8 {
@@ -15,12 +55,16 @@ pub fn run(args: &Args, style: &Style) -> u8 {
         Ok(read) => read,
         Err(message) => return usage_error(&message),
     };
-    let checked = aster_config::check(aster_config::Input {
-        name: &name,
-        bytes: &bytes,
-        base_dir: dir.as_deref(),
-    });
+    let checked = aster_config::check_with(
+        aster_config::Input {
+            name: &name,
+            bytes: &bytes,
+            base_dir: dir.as_deref(),
+        },
+        &args.nixpkgs.options(),
+    );
     style.diagnostics(&name, checked.source.as_ref(), &checked.diagnostics);
+    report_lookup(style, &checked.package_lookup);
     if checked.diagnostics.has_errors() {
         EXIT_SPEC_ERRORS
     } else {

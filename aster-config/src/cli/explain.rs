@@ -13,7 +13,7 @@ pub struct Args {
 pub fn run(args: &Args) -> u8 {
     let Some(wanted) = &args.code else {
         for code in Code::ALL {
-            println!(
+            say!(
                 "{code}  {:<7}  {}",
                 format!("{:?}", code.severity()).to_lowercase(),
                 code.title()
@@ -22,7 +22,7 @@ pub fn run(args: &Args) -> u8 {
         return EXIT_OK;
     };
     if let Ok(code) = wanted.parse::<Code>() {
-        print!("{}", code.explanation());
+        say_raw!("{}", code.explanation());
         EXIT_OK
     } else {
         eprintln!(

@@ -37,6 +37,6 @@ impl Preset {
 }
 
 pub fn run(args: &Args) -> u8 {
-    print!("{}", args.preset.text());
+    say_raw!("{}", args.preset.text());
     EXIT_OK
 }

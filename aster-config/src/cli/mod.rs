@@ -2,11 +2,24 @@
 //!
 //! Exit codes: 0 success (warnings allowed), 1 the spec has errors, 2 usage or I/O problems.
 
+/// `println!` for the CLI: when the reader has gone away (`aster-config caps | head`), the
+/// process ends quietly with success instead of panicking on a broken pipe.
+macro_rules! say {
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `print!` for the CLI, with the same broken-pipe behaviour as `say!`.
+macro_rules! say_raw {
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!($($arg)*)) };
+}
+
 mod build;
+mod caps;
 mod check;
 mod explain;
 mod generate;
 mod init;
+mod packages;
 mod render;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -75,6 +88,16 @@ enum Command {
     /// Check a spec and write configuration.nix, overlays and copied files to a folder.
     #[command(after_help = "Example:\n  aster-config build examples/web-server.toml -o out/")]
     Build(build::Args),
+    /// Search what the Asterinas kernel supports: syscalls, file systems, parameters, features.
+    #[command(
+        after_help = "Examples:\n  aster-config caps io_uring\n  aster-config caps virtio_mmio.device\n  aster-config caps"
+    )]
+    Caps(caps::Args),
+    /// Search the Asterinas NixOS package catalog (status, category, reason).
+    #[command(
+        after_help = "Examples:\n  aster-config packages docker\n  aster-config packages --status broken"
+    )]
+    Packages(packages::Args),
     /// Print the spec's JSON Schema.
     Schema,
     /// Explain a diagnostic code (or list all codes).
@@ -117,8 +140,10 @@ pub fn main() -> ExitCode {
         Command::Init(args) => init::run(&args),
         Command::Check(args) => check::run(&args, &style),
         Command::Build(args) => build::run(&args, &style),
+        Command::Caps(args) => caps::run(&args, cli.format),
+        Command::Packages(args) => packages::run(&args, cli.format),
         Command::Schema => {
-            print!("{}", aster_config::schema::spec_schema_text());
+            say_raw!("{}", aster_config::schema::spec_schema_text());
             EXIT_OK
         }
         Command::Explain(args) => explain::run(&args),
@@ -127,6 +152,15 @@ pub fn main() -> ExitCode {
         Command::GenerateAssets { dir } => generate::assets(&dir),
     };
     ExitCode::from(code)
+}
+
+/// Writes to stdout; exits quietly when stdout is closed.
+pub fn write_stdout(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    if out.write_fmt(args).and_then(|()| out.flush()).is_err() {
+        std::process::exit(i32::from(EXIT_OK));
+    }
 }
 
 /// Reads a spec argument (`-` is standard input) into bytes, its display name and its folder.

@@ -27,7 +27,7 @@ impl Style {
     /// Prints every diagnostic (human: to stderr; JSON: one document to stdout).
     pub fn diagnostics(&self, name: &str, source: Option<&SourceFile>, diagnostics: &Diagnostics) {
         match self.format {
-            Format::Json => println!("{}", json(name, source, diagnostics)),
+            Format::Json => say!("{}", json(name, source, diagnostics)),
             Format::Human => {
                 for diagnostic in diagnostics {
                     eprint!("{}", self.human(name, source, diagnostic));

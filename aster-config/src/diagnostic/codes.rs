@@ -104,6 +104,18 @@ codes! {
     "AC0320" MultiLine Error Meaning "a value that must be a single line",
     "AC0321" IgnoredSetting Warning Meaning "a setting that has no effect as written",
     "AC0322" InvalidFileName Error Meaning "a name that is used as a file name but is not a safe one",
+    "AC0401" BrokenPackage Error Asterinas "a package known not to work on Asterinas NixOS",
+    "AC0402" UntestedPackage Warning Asterinas "a package not verified on Asterinas NixOS",
+    "AC0403" BrokenService Error Asterinas "a service known not to work on Asterinas NixOS",
+    "AC0404" UntestedService Warning Asterinas "a service not verified on Asterinas NixOS",
+    "AC0405" Limitation Warning Asterinas "a setting upstream documents as limited on Asterinas",
+    "AC0406" ForcedSetting Error Asterinas "an option that Asterinas NixOS forces to another value",
+    "AC0407" KernelParam Error Asterinas "a kernel parameter Asterinas does not accept as written",
+    "AC0408" KernelParamOwned Error Asterinas "a kernel parameter that a spec key or the distro already sets",
+    "AC0409" KernelFeature Error Asterinas "a kernel build feature that does not exist or does not fit the architecture",
+    "AC0410" UnsupportedArchitecture Error Asterinas "an architecture Asterinas NixOS does not ship for",
+    "AC0411" UnsupportedFilesystem Error Asterinas "a file system type the Asterinas kernel cannot mount there",
+    "AC0412" UnknownPackage Error Asterinas "a package attribute that does not exist in nixpkgs",
 }
 
 impl std::fmt::Display for Code {

@@ -113,7 +113,7 @@ impl Diagnostic {
     pub fn suggest(mut self, span: Option<Span>, replacement: impl Into<String>) -> Self {
         let replacement = replacement.into();
         if self.help.is_none() {
-            self.help = Some(format!("did you mean `{replacement}`?"));
+            self.help = Some(format!("did you mean `{}`?", replacement.trim_matches('"')));
         }
         if let Some(span) = span {
             self.suggestion = Some(Suggestion { span, replacement });
@@ -153,6 +153,11 @@ impl Diagnostics {
     /// Moves every diagnostic of `other` into this one.
     pub fn extend(&mut self, other: Diagnostics) {
         self.0.extend(other.0);
+    }
+
+    /// Keeps only the diagnostics for which `keep` is true.
+    pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
+        self.0.retain(keep);
     }
 
     /// True when any diagnostic is an error.
@@ -225,7 +230,10 @@ pub fn reference_markdown() -> String {
             Phase::Meaning => "meaning",
             Phase::Asterinas => "asterinas",
         };
-        text.push_str(&format!("| [{code}](diagnostics/{code}.md) | {severity} | {phase} | {} |\n", code.title()));
+        text.push_str(&format!(
+            "| [{code}](diagnostics/{code}.md) | {severity} | {phase} | {} |\n",
+            code.title()
+        ));
     }
     text
 }

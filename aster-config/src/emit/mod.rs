@@ -9,7 +9,7 @@
 mod configuration;
 pub mod options;
 mod overlay;
-mod tree;
+pub mod tree;
 
 pub use tree::{MANIFEST_FILE, OutputTree};
 
@@ -52,4 +52,19 @@ pub fn emit(
         }
     }
     ok.then_some(tree)
+}
+
+/// Adds the distro's own `/etc/nixos` files (`aster_configuration.nix`, `asterinas/…`) to `tree`,
+/// for `build --full`. They never share a path with the compiler's own files.
+pub fn add_distro_tree(tree: &mut OutputTree, diagnostics: &mut Diagnostics) {
+    for (path, bytes) in aster_distro::etc_nixos::ETC_NIXOS {
+        if tree.files().contains_key(*path) {
+            diagnostics.push(Diagnostic::new(
+                Code::Internal,
+                format!("the distro's {path} collides with a generated file; this is a bug, please report it"),
+            ));
+            continue;
+        }
+        tree.insert(path, bytes.to_vec());
+    }
 }

@@ -336,7 +336,9 @@ fn users(spec: &Spec) -> Vec<Section> {
         });
     }
     if !programs.is_empty() {
-        let bindings = programs.into_keys().map(|program| {
+        let bindings = programs
+            .into_keys()
+            .map(|program| {
                 commented(
                     "NixOS requires the shell's program module for users who log in with it.",
                     set(&format!("programs.{program}.enable"), Expr::Bool(true)),

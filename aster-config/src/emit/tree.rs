@@ -45,7 +45,11 @@ impl OutputTree {
     pub fn nix_files(&self) -> impl Iterator<Item = (&str, &str)> {
         self.files
             .iter()
-            .filter(|(path, _)| std::path::Path::new(path).extension().is_some_and(|e| e == "nix"))
+            .filter(|(path, _)| {
+                std::path::Path::new(path)
+                    .extension()
+                    .is_some_and(|e| e == "nix")
+            })
             .filter_map(|(path, bytes)| Some((path.as_str(), std::str::from_utf8(bytes).ok()?)))
     }
 
@@ -70,8 +74,10 @@ impl OutputTree {
 
 /// Hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().fold(String::with_capacity(64), |mut hex, byte| {
-        let _ = write!(hex, "{byte:02x}");
-        hex
-    })
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
 }

@@ -157,9 +157,10 @@ fn write_float(out: &mut String, value: f64) {
     // Nix reads `1e300` but not `1.0e300` in every version; Rust's debug form never yields the
     // exponent without a mantissa dot, so normalise `1e300` spellings to `1.0e300`.
     if let Some((mantissa, exponent)) = text.split_once('e')
-        && !mantissa.contains('.') {
-            text = format!("{mantissa}.0e{exponent}");
-        }
+        && !mantissa.contains('.')
+    {
+        text = format!("{mantissa}.0e{exponent}");
+    }
     out.push_str(&text);
 }
 

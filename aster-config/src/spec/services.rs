@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Services {
+    /// Services that are not verified on Asterinas NixOS and that you accept as they are, e.g.
+    /// `["nginx"]`: aster-config stops warning about them.
+    pub allow_untested: Vec<String>,
     /// The OpenSSH server, for remote logins.
     pub openssh: Option<Openssh>,
     /// The nginx web server.
@@ -26,6 +29,32 @@ pub struct Services {
     pub postgresql: Option<Postgresql>,
     /// The Prometheus monitoring server.
     pub prometheus: Option<Prometheus>,
+}
+
+impl Services {
+    /// The names of the services the spec enables, in spec order.
+    pub fn enabled(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        let mut add = |name, on: bool| {
+            if on {
+                names.push(name);
+            }
+        };
+        add("openssh", self.openssh.as_ref().is_some_and(|s| s.enable));
+        add("nginx", self.nginx.as_ref().is_some_and(|s| s.enable));
+        add("podman", self.podman.as_ref().is_some_and(|s| s.enable));
+        add("docker", self.docker.as_ref().is_some_and(|s| s.enable));
+        add("redis", self.redis.as_ref().is_some_and(|s| s.enable));
+        add(
+            "postgresql",
+            self.postgresql.as_ref().is_some_and(|s| s.enable),
+        );
+        add(
+            "prometheus",
+            self.prometheus.as_ref().is_some_and(|s| s.enable),
+        );
+        names
+    }
 }
 
 fn yes() -> bool {

@@ -84,10 +84,11 @@ impl<'s> Validator<'s, '_> {
             }
         }
         if let Some(expected) = schema.get("type")
-            && !type_matches(expected, node) {
-                self.report_type(node, expected, path);
-                return None;
-            }
+            && !type_matches(expected, node)
+        {
+            self.report_type(node, expected, path);
+            return None;
+        }
         match &node.value {
             Toml::Table(entries) => self.table(node, entries, schema, path),
             Toml::Array(items) => Some(self.array(items, schema, path)),

@@ -7,7 +7,10 @@ use std::process::{Command, Output};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
 }
 
 /// `*.toml` files directly in `dir`, sorted.
@@ -42,7 +45,11 @@ pub fn nix_parse_failures(files: &[PathBuf]) -> Vec<String> {
             .output()
             .unwrap_or_else(|e| panic!("nix-instantiate is needed (apt-get install nix-bin): {e}"));
         if !output.status.success() {
-            failures.push(format!("{}: {}", file.display(), String::from_utf8_lossy(&output.stderr)));
+            failures.push(format!(
+                "{}: {}",
+                file.display(),
+                String::from_utf8_lossy(&output.stderr)
+            ));
         }
     }
     failures

@@ -1,0 +1,195 @@
+//! Packages and services against the distro catalog: broken ones are errors with the missing
+//! kernel capability and the alternative, untested ones are warnings unless allowed, and the
+//! limitations upstream documents (Xfce only at first install) are warnings with the fact.
+
+use super::super::Context;
+use super::capability_reason;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::path;
+use aster_distro::{Status, catalog};
+
+pub fn check(cx: &mut Context<'_>) {
+    packages(cx);
+    services(cx);
+    desktop(cx);
+}
+
+fn packages(cx: &mut Context<'_>) {
+    let spec = cx.spec;
+    for (index, attr) in spec.packages.install.iter().enumerate() {
+        let here = path!["packages", "install", index];
+        let entry = catalog().package(attr);
+        match entry.map(|p| p.status) {
+            Some(Status::Broken) => {
+                let package = entry.expect("matched Some");
+                let mut diagnostic = Diagnostic::new(
+                    Code::BrokenPackage,
+                    format!("`{attr}` does not work on Asterinas NixOS"),
+                )
+                .at(cx.span(&here), "known not to work");
+                diagnostic.help = Some(broken_help(
+                    package.reason.as_deref(),
+                    &package.needs,
+                    package.alternative.as_deref(),
+                ));
+                if let Some(alternative) = package
+                    .alternative
+                    .as_deref()
+                    .filter(|a| catalog().package(a).is_some())
+                {
+                    diagnostic = diagnostic.suggest(cx.span(&here), format!("\"{alternative}\""));
+                    diagnostic.help = Some(broken_help(
+                        package.reason.as_deref(),
+                        &package.needs,
+                        Some(alternative),
+                    ));
+                }
+                cx.report(diagnostic);
+            }
+            Some(Status::Verified) => {}
+            status => {
+                if spec.packages.allow_untested.contains(attr) {
+                    continue;
+                }
+                let why = match status {
+                    Some(_) => entry.and_then(|p| p.note.clone()).unwrap_or_else(|| "it is listed but was not tested upstream".to_owned()),
+                    None => "it is not in the Asterinas NixOS catalog, so nobody has tried it on the Asterinas kernel".to_owned(),
+                };
+                cx.report(
+                    Diagnostic::new(Code::UntestedPackage, format!("`{attr}` is not verified on Asterinas NixOS: {why}"))
+                        .at(cx.span(&here), "untested")
+                        .help(format!("it may need a kernel feature Asterinas lacks; add `allow-untested = [\"{attr}\"]` to [packages] to accept it, or see `aster-config packages`")),
+                );
+            }
+        }
+    }
+}
+
+fn broken_help(reason: Option<&str>, needs: &[String], alternative: Option<&str>) -> String {
+    let mut help = reason
+        .unwrap_or("upstream reports it as not working")
+        .to_owned();
+    if !needs.is_empty() {
+        let missing: Vec<String> = needs.iter().map(|id| capability_reason(id)).collect();
+        help.push_str(&format!(
+            "\nmissing from the kernel: {}",
+            missing.join("; ")
+        ));
+    }
+    if let Some(alternative) = alternative {
+        help.push_str(&format!("\nuse `{alternative}` instead"));
+    }
+    help
+}
+
+fn services(cx: &mut Context<'_>) {
+    let spec = cx.spec;
+    for name in spec.services.enabled() {
+        let here = path!["services", name];
+        let Some(service) = catalog().service(name) else {
+            continue;
+        };
+        let allowed = spec.services.allow_untested.iter().any(|a| a == name);
+        match service.status {
+            Status::Broken => {
+                cx.report(
+                    Diagnostic::new(
+                        Code::BrokenService,
+                        format!("the `{name}` service does not work on Asterinas NixOS"),
+                    )
+                    .at(cx.key_span(&here), "known not to work")
+                    .help(broken_help(
+                        service.reason.as_deref(),
+                        &service.needs,
+                        service
+                            .alternative
+                            .as_deref()
+                            .map(|a| a.trim_start_matches("services.")),
+                    )),
+                );
+                continue;
+            }
+            Status::Untested if !allowed => {
+                let mut help = service
+                    .note
+                    .clone()
+                    .or_else(|| service.reason.clone())
+                    .unwrap_or_else(|| "upstream has not tested it".to_owned());
+                for limitation in &service.limitations {
+                    help.push_str("\n- ");
+                    help.push_str(limitation);
+                }
+                help.push_str(&format!(
+                    "\nadd `allow-untested = [\"{name}\"]` under [services] to accept it"
+                ));
+                cx.report(
+                    Diagnostic::new(
+                        Code::UntestedService,
+                        format!("the `{name}` service is not verified on Asterinas NixOS"),
+                    )
+                    .at(cx.key_span(&here), "untested")
+                    .help(help),
+                );
+            }
+            Status::Verified if !allowed && !service.limitations.is_empty() => {
+                cx.report(
+                    limitation(name, &service.limitations, &service.source)
+                        .at(cx.key_span(&here), "works, with limits"),
+                );
+            }
+            _ => {}
+        }
+    }
+    for (index, name) in spec.services.allow_untested.iter().enumerate() {
+        if !spec.services.enabled().contains(&name.as_str()) {
+            cx.report(
+                Diagnostic::new(
+                    Code::IgnoredSetting,
+                    format!(
+                        "`{name}` is in `services.allow-untested` but is not an enabled service"
+                    ),
+                )
+                .at(
+                    cx.span(&path!["services", "allow-untested", index]),
+                    "not enabled",
+                ),
+            );
+        }
+    }
+}
+
+fn desktop(cx: &mut Context<'_>) {
+    if cx.spec.desktop.is_none() {
+        return;
+    }
+    let Some(xfce) = catalog().service("xfce") else {
+        return;
+    };
+    let mut facts: Vec<String> = xfce.limitations.clone();
+    if xfce.install_time_only && facts.is_empty() {
+        facts.push(
+            "Xfce must be part of the first installation; nixos-rebuild cannot add it later"
+                .to_owned(),
+        );
+    }
+    let diagnostic = limitation("xfce", &facts, &xfce.source)
+        .at(cx.key_span(&path!["desktop"]), "works, with limits");
+    cx.report(diagnostic);
+}
+
+/// One warning listing every documented limit of a verified service.
+fn limitation(name: &str, facts: &[String], source: &str) -> Diagnostic {
+    let mut help = facts
+        .iter()
+        .map(|f| format!("- {f}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    help.push_str(&format!(
+        "\n(source: {source}; add `allow-untested = [\"{name}\"]` under [services] to acknowledge)"
+    ));
+    Diagnostic::new(
+        Code::Limitation,
+        format!("`{name}` works on Asterinas NixOS with limits worth knowing"),
+    )
+    .help(help)
+}
