@@ -15,6 +15,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
 pub mod check;
+pub mod deploy;
 pub mod diagnostic;
 pub mod emit;
 pub mod layout;

@@ -32,14 +32,14 @@ fn error_fixtures_report_coded_diagnostics_and_write_nothing() {
     let scratch = tempfile::tempdir().expect("temp dir");
     for fixture in &fixtures {
         let path = fixture.to_str().unwrap();
-        let check = aster_config(&["check", path]);
+        let check = aster_config(&["check", "--no-nixpkgs", path]);
         let stderr = String::from_utf8_lossy(&check.stderr).into_owned();
         assert_eq!(
             check.status.code(),
             Some(1),
             "{path}: check should exit 1\n{stderr}"
         );
-        let json = aster_config(&["check", "--format", "json", path]);
+        let json = aster_config(&["check", "--no-nixpkgs", "--format", "json", path]);
         let document: serde_json::Value =
             serde_json::from_slice(&json.stdout).expect("JSON diagnostics");
         let diagnostics = document["diagnostics"]
@@ -54,7 +54,7 @@ fn error_fixtures_report_coded_diagnostics_and_write_nothing() {
             );
         }
         let out = scratch.path().join("out");
-        let build = aster_config(&["build", path, "-o", out.to_str().unwrap()]);
+        let build = aster_config(&["build", "--no-nixpkgs", path, "-o", out.to_str().unwrap()]);
         assert_eq!(build.status.code(), Some(1), "{path}: build should exit 1");
         assert!(!out.exists(), "{path}: build wrote output despite errors");
         snapshot(
@@ -72,7 +72,7 @@ fn ok_fixtures_check_clean() {
     assert!(!fixtures.is_empty(), "no ok fixtures");
     for fixture in &fixtures {
         let path = fixture.to_str().unwrap();
-        let check = aster_config(&["check", path]);
+        let check = aster_config(&["check", "--no-nixpkgs", path]);
         let stderr = String::from_utf8_lossy(&check.stderr).into_owned();
         assert_eq!(
             check.status.code(),

@@ -219,6 +219,14 @@ impl Kernel {
     }
 }
 
+/// A status enum in the spelling of the data files (kebab-case).
+fn word<T: serde::Serialize>(value: T) -> String {
+    match toml::Value::try_from(value) {
+        Ok(toml::Value::String(text)) => text,
+        _ => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::kernel;
@@ -247,13 +255,5 @@ mod tests {
         assert!(by_gap.iter().any(|hit| hit.entry.name() == "openat"));
         assert!(kernel().search("   ").is_empty());
         assert!(kernel().search("zzz-no-such-thing").is_empty());
-    }
-}
-
-/// A status enum in the spelling of the data files (kebab-case).
-fn word<T: serde::Serialize>(value: T) -> String {
-    match toml::Value::try_from(value) {
-        Ok(toml::Value::String(text)) => text,
-        _ => String::new(),
     }
 }

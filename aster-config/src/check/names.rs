@@ -1,10 +1,10 @@
 //! Small validators for names shared by several checks. Each returns what is wrong, in words.
 
 /// A host name NixOS accepts (`networking.hostName`): one DNS label, 1–63 characters of letters,
-/// digits, `-` and `_`, starting and ending with a letter or digit.
+/// digits, `-` and `_`, starting and ending with a letter or digit. The empty name is allowed: NixOS then takes the host name from DHCP.
 pub fn hostname(name: &str) -> Result<(), String> {
     if name.is_empty() {
-        return Err("it is empty".into());
+        return Ok(());
     }
     if name.len() > 63 {
         return Err(format!(

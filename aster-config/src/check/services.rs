@@ -41,7 +41,11 @@ fn openssh(cx: &mut Context<'_>) {
             );
         }
     }
-    if ssh.ports.is_empty() {
+    let written = cx
+        .tree
+        .find(&path!["services", "openssh", "ports"])
+        .is_some_and(|n| matches!(&n.value, crate::tree::Value::Array(items) if !items.is_empty()));
+    if ssh.ports.is_empty() && !written {
         cx.report(
             Diagnostic::new(
                 Code::Conflict,

@@ -116,14 +116,16 @@ fn locale_is_valid(locale: &str) -> bool {
     name_ok && charset_ok
 }
 
+/// NixOS releases up to the one Asterinas NixOS is based on (a state version cannot be newer
+/// than the release the system runs).
+const RELEASES: &[&str] = &[
+    "13.10", "14.04", "14.12", "15.09", "16.03", "16.09", "17.03", "17.09", "18.03", "18.09",
+    "19.03", "19.09", "20.03", "20.09", "21.05", "21.11", "22.05", "22.11", "23.05", "23.11",
+    "24.05", "24.11", "25.05",
+];
+
 fn state_version_is_valid(version: &str) -> bool {
-    let Some((year, month)) = version.split_once('.') else {
-        return false;
-    };
-    year.len() == 2
-        && year.chars().all(|c| c.is_ascii_digit())
-        && matches!(month, "05" | "11")
-        && year >= "13"
+    RELEASES.contains(&version)
 }
 
 #[cfg(test)]
@@ -142,6 +144,8 @@ mod tests {
         assert!(!locale_is_valid("english"));
         assert!(!locale_is_valid("en-US.UTF-8"));
         assert!(state_version_is_valid("25.05"));
+        assert!(state_version_is_valid("20.09"));
+        assert!(!state_version_is_valid("25.11"));
         assert!(!state_version_is_valid("25.5"));
         assert!(!state_version_is_valid("latest"));
     }

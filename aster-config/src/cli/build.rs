@@ -14,7 +14,7 @@ pub struct Args {
     /// The output folder; created, or replaced when it holds an earlier aster-config output.
     #[arg(short, long, value_name = "DIR")]
     output: PathBuf,
-    /// Write a complete /etc/nixos tree: also the distro's aster_configuration.nix, modules and
+    /// Write a complete /etc/nixos tree: also the distro's `aster_configuration.nix`, modules and
     /// overlays, ready for nixos-install.
     #[arg(long)]
     full: bool,

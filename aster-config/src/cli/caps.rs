@@ -86,10 +86,10 @@ fn print_entry(entry: &Entry<'_>) {
     if !entry.summary().is_empty() {
         say!("  {}", entry.summary());
     }
-    if let Entry::Capability(capability) = entry {
-        if let Some(alternative) = &capability.alternative {
-            say!("  instead: {alternative}");
-        }
+    if let Entry::Capability(capability) = entry
+        && let Some(alternative) = &capability.alternative
+    {
+        say!("  instead: {alternative}");
     }
     say!("  source: {}", entry.source());
 }

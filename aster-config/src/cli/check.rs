@@ -18,7 +18,7 @@ pub struct Args {
 /// Where package names are looked up (shared by `check`, `build` and the deploy commands).
 #[derive(Debug, Clone, clap::Args)]
 pub struct NixpkgsArgs {
-    /// Check package names against this nixpkgs (default: `<nixpkgs>` from NIX_PATH, if any).
+    /// Check package names against this nixpkgs (default: `<nixpkgs>` from `NIX_PATH`, if any).
     #[arg(long, value_name = "PATH", conflicts_with = "no_nixpkgs")]
     nixpkgs: Option<PathBuf>,
     /// Do not look package names up in nixpkgs.

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Services {
-    /// Services that are not verified on Asterinas NixOS and that you accept as they are, e.g.
-    /// `["nginx"]`: aster-config stops warning about them.
+    /// Services (and `"xfce"` for the desktop) whose Asterinas status you accept as it is, e.g.
+    /// `["nginx"]`: aster-config stops warning that they are untested or limited.
     pub allow_untested: Vec<String>,
     /// The OpenSSH server, for remote logins.
     pub openssh: Option<Openssh>,

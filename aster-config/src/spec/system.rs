@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct System {
-    /// The machine's host name: one DNS label of letters, digits and `-`, at most 63 characters.
+    /// The machine's host name: one DNS label of letters, digits and `-`, at most 63 characters
+    /// (an empty string takes the name from DHCP).
     pub hostname: String,
     /// Time zone from the tz database, e.g. `"Europe/Berlin"` or `"UTC"`. Unset means UTC.
     pub timezone: Option<String>,

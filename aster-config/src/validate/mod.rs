@@ -311,6 +311,22 @@ impl<'s> Validator<'s, '_> {
             Toml::String(s) => Some(Json::from(s.clone())),
             Toml::Integer(i) => Some(Json::from(*i)),
             Toml::Boolean(b) => Some(Json::from(*b)),
+            Toml::Float(f) if f.is_subnormal() => {
+                // Nix reads float literals with `strtod` and refuses any that underflows to a
+                // subnormal ("invalid float"), so the emitted file would not even parse.
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::Unrepresentable,
+                        format!(
+                            "`{}` is {f:e}, which is too close to zero for Nix to read",
+                            display_path(path)
+                        ),
+                    )
+                    .at(node.span.clone(), "a subnormal float")
+                    .help("Nix floats stop at 2.2250738585072014e-308; write 0.0 or a larger number"),
+                );
+                None
+            }
             Toml::Float(f) => {
                 let number = serde_json::Number::from_f64(*f);
                 if number.is_none() {

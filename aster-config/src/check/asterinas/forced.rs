@@ -22,20 +22,25 @@ pub fn check(cx: &mut Context<'_>) {
         };
         let here = path!["nixos", key];
         for (option, setting) in &forced {
-            let given = if option.starts_with(&path) {
-                descend(value, &option[path.len()..])
+            let literal = match &setting.value {
+                ForcedValue::Literal(literal) => serde_json::to_value(literal).ok(),
+                ForcedValue::Expression(_) => None,
+            };
+            // Compare the two values at the deeper of the two paths.
+            let (given, forced_value) = if option.starts_with(&path) {
+                (descend(value, &option[path.len()..]), literal.as_ref())
             } else if path.starts_with(option) {
-                Some(value)
+                (
+                    Some(value),
+                    literal
+                        .as_ref()
+                        .and_then(|l| descend(l, &path[option.len()..])),
+                )
             } else {
-                None
+                (None, None)
             };
             let Some(given) = given else { continue };
-            let same = match &setting.value {
-                ForcedValue::Literal(literal) => {
-                    serde_json::to_value(literal).is_ok_and(|v| &v == given)
-                }
-                ForcedValue::Expression(_) => false,
-            };
+            let same = forced_value.is_some_and(|f| f == given);
             if !same {
                 let shown = match &setting.value {
                     ForcedValue::Literal(literal) => literal.to_string(),

@@ -135,10 +135,11 @@ fn report_param(cx: &mut Context<'_>, index: usize, error: &ParamError) {
                 };
                 diagnostic = diagnostic.suggest(cx.span(&here), format!("\"{replacement}\""));
             }
-            if let ParamError::InvalidValue { valid, .. } = error {
-                if !valid.is_empty() && diagnostic.suggestion.is_none() {
-                    diagnostic = diagnostic.help(format!("valid values: {}", valid.join(", ")));
-                }
+            if let ParamError::InvalidValue { valid, .. } = error
+                && !valid.is_empty()
+                && diagnostic.suggestion.is_none()
+            {
+                diagnostic = diagnostic.help(format!("valid values: {}", valid.join(", ")));
             }
         }
         _ => {}
@@ -167,15 +168,10 @@ fn features(cx: &mut Context<'_>, arch: Arch) {
                     ),
                 )
                 .at(cx.span(&here), "unknown feature");
-                match crate::validate::suggest::closest(name, names.iter().copied()) {
-                    Some(best) => {
-                        diagnostic = diagnostic.suggest(cx.span(&here), format!("\"{best}\""))
-                    }
-                    None => {
-                        diagnostic =
-                            diagnostic.help(format!("the features are: {}", names.join(", ")))
-                    }
-                }
+                diagnostic = match crate::validate::suggest::closest(name, names.iter().copied()) {
+                    Some(best) => diagnostic.suggest(cx.span(&here), format!("\"{best}\"")),
+                    None => diagnostic.help(format!("the features are: {}", names.join(", "))),
+                };
                 cx.report(diagnostic);
             }
             Some(feature) if !feature.arches.contains(&arch) => {

@@ -1,7 +1,7 @@
 //! What Asterinas supports: the spec against the kernel catalog (`aster-kernel`) and the distro
 //! catalog (`aster-distro`).
 //!
-//! A newcomer who asks for Docker, io_uring software, a non-ext2 root or a service the distro
+//! A newcomer who asks for Docker, `io_uring` software, a non-ext2 root or a service the distro
 //! turns off learns it here, with the upstream reason and the alternative, instead of after a
 //! failed install.
 

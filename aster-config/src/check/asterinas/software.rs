@@ -18,6 +18,9 @@ fn packages(cx: &mut Context<'_>) {
     let spec = cx.spec;
     for (index, attr) in spec.packages.install.iter().enumerate() {
         let here = path!["packages", "install", index];
+        if crate::check::names::attr_path(attr).is_err() {
+            continue; // already reported as a malformed attribute path
+        }
         let entry = catalog().package(attr);
         match entry.map(|p| p.status) {
             Some(Status::Broken) => {
@@ -107,7 +110,6 @@ fn services(cx: &mut Context<'_>) {
                             .map(|a| a.trim_start_matches("services.")),
                     )),
                 );
-                continue;
             }
             Status::Untested if !allowed => {
                 let mut help = service
@@ -141,7 +143,8 @@ fn services(cx: &mut Context<'_>) {
         }
     }
     for (index, name) in spec.services.allow_untested.iter().enumerate() {
-        if !spec.services.enabled().contains(&name.as_str()) {
+        let desktop = name == "xfce" && spec.desktop.is_some();
+        if !desktop && !spec.services.enabled().contains(&name.as_str()) {
             cx.report(
                 Diagnostic::new(
                     Code::IgnoredSetting,
@@ -159,7 +162,7 @@ fn services(cx: &mut Context<'_>) {
 }
 
 fn desktop(cx: &mut Context<'_>) {
-    if cx.spec.desktop.is_none() {
+    if cx.spec.desktop.is_none() || cx.spec.services.allow_untested.iter().any(|a| a == "xfce") {
         return;
     }
     let Some(xfce) = catalog().service("xfce") else {
