@@ -14,17 +14,19 @@ use serde_json::Value;
 /// The `$id` of the published schema file.
 pub const SCHEMA_FILE: &str = "aster-config.schema.json";
 
-/// Builds the spec's JSON Schema.
-pub fn spec_schema() -> Value {
-    let mut settings = SchemaSettings::draft07();
-    settings.transforms.insert(0, Box::new(DropNull));
-    let schema = settings.into_generator().into_root_schema_for::<Spec>();
-    schema.to_value()
+/// The spec's JSON Schema (built once per process).
+pub fn spec_schema() -> &'static Value {
+    static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let mut settings = SchemaSettings::draft07();
+        settings.transforms.insert(0, Box::new(DropNull));
+        settings.into_generator().into_root_schema_for::<Spec>().to_value()
+    })
 }
 
 /// The schema as the pretty-printed text checked in under `schema/`.
 pub fn spec_schema_text() -> String {
-    let mut text = serde_json::to_string_pretty(&spec_schema()).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(spec_schema()).unwrap_or_default();
     text.push('\n');
     text
 }
