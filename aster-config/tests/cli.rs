@@ -144,3 +144,16 @@ fn caps_and_packages_answer_questions() {
             .all(|r| r["status"] == "broken")
     );
 }
+
+#[test]
+fn init_writes_a_new_file_and_never_overwrites() {
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let spec = scratch.path().join("system.toml");
+    let first = aster_config(&["init", spec.to_str().unwrap(), "--preset", "server"]);
+    assert_eq!(first.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&spec).unwrap(), String::from_utf8_lossy(&aster_config(&["init", "--preset", "server"]).stdout));
+    std::fs::write(&spec, "# mine\n").unwrap();
+    let again = aster_config(&["init", spec.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&spec).unwrap(), "# mine\n");
+}

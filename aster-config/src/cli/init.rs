@@ -6,6 +6,9 @@ use clap::ValueEnum;
 /// Arguments of `init`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Where to write the spec; without it, the spec is printed. An existing file is never
+    /// overwritten.
+    path: Option<std::path::PathBuf>,
     /// What the machine is for.
     #[arg(long, value_enum, default_value_t = Preset::Minimal)]
     preset: Preset,
@@ -37,6 +40,24 @@ impl Preset {
 }
 
 pub fn run(args: &Args) -> u8 {
-    say_raw!("{}", args.preset.text());
-    EXIT_OK
+    let Some(path) = &args.path else {
+        say_raw!("{}", args.preset.text());
+        return EXIT_OK;
+    };
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, args.preset.text().as_bytes()));
+    match written {
+        Ok(()) => {
+            let shown = path.display();
+            eprintln!("wrote {shown}; next: edit it, then `aster-config check {shown}` and `aster-config build {shown} -o out/`");
+            EXIT_OK
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            super::render::usage_error(&format!("{} already exists; aster-config init never overwrites a file", path.display()))
+        }
+        Err(error) => super::render::usage_error(&format!("cannot write {}: {error}", path.display())),
+    }
 }

@@ -13,14 +13,18 @@ macro_rules! say_raw {
     ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!($($arg)*)) };
 }
 
+mod apply;
 mod build;
 mod caps;
 mod check;
 mod explain;
 mod generate;
+mod generations;
 mod init;
 mod packages;
+mod plan;
 mod render;
+mod rollback;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -35,7 +39,7 @@ pub const EXIT_USAGE: u8 = 2;
 
 const EXAMPLES: &str = "\
 Examples:
-  aster-config init --preset server > system.toml   start a spec
+  aster-config init system.toml --preset server    start a spec
   aster-config check system.toml                    find every problem at once
   aster-config build system.toml -o out/            write configuration.nix and overlays
   aster-config explain AC0201                       what a diagnostic code means
@@ -78,7 +82,7 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Print a starter spec.
-    #[command(after_help = "Example:\n  aster-config init --preset desktop > system.toml")]
+    #[command(after_help = "Examples:\n  aster-config init system.toml --preset server\n  aster-config init --preset desktop > system.toml")]
     Init(init::Args),
     /// Check a spec and report every problem.
     #[command(
@@ -111,6 +115,22 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+    /// Show what `apply` would change under ROOT/etc/nixos: a summary, then a diff per file.
+    #[command(
+        after_help = "Examples:\n  aster-config plan system.toml\n  aster-config plan system.toml --root /mnt --exit-code\n\nWith --exit-code: 0 no change, 1 spec errors, 2 usage or I/O problems, 3 changes."
+    )]
+    Plan(plan::Args),
+    /// Install the compiled spec in ROOT/etc/nixos and run nixos-rebuild; undo it if that fails.
+    #[command(
+        after_help = "Examples:\n  sudo aster-config apply system.toml\n  aster-config apply system.toml --dry-run\n  sudo aster-config apply system.toml --action boot --yes\n\nExit codes: 0 done, 1 spec errors, 2 usage or I/O problems, 4 nixos-rebuild failed (old files put back)."
+    )]
+    Apply(apply::Args),
+    /// Go back to an earlier generation's files (default: the one before) and run nixos-rebuild.
+    #[command(after_help = "Examples:\n  aster-config generations\n  sudo aster-config rollback\n  sudo aster-config rollback 3")]
+    Rollback(rollback::Args),
+    /// List the generations recorded under ROOT/var/lib/aster-config.
+    #[command(after_help = "Example:\n  aster-config generations --root /mnt")]
+    Generations(generations::Args),
     /// Print the man page (roff).
     Man,
     #[command(hide = true)]
@@ -148,6 +168,10 @@ pub fn main() -> ExitCode {
         }
         Command::Explain(args) => explain::run(&args),
         Command::Completions { shell } => generate::completions(shell),
+        Command::Plan(args) => plan::run(&args, &style, cli.format, cli.color),
+        Command::Apply(args) => apply::run(&args, &style, cli.color),
+        Command::Rollback(args) => rollback::run(&args, cli.color),
+        Command::Generations(args) => generations::run(&args, cli.format),
         Command::Man => generate::man(),
         Command::GenerateAssets { dir } => generate::assets(&dir),
     };
