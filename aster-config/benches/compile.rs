@@ -5,6 +5,9 @@
 //! peak resident set (`VmHWM`) after compiling a large generated spec, against the peak before.
 //! Numbers are printed, never asserted: timings belong in benchmarks, not tests.
 
+// A benchmark reports by printing; the sizes printed are far below f64's exact range.
+#![allow(clippy::print_stdout, clippy::cast_precision_loss)]
+
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -126,7 +126,9 @@ enum Command {
     )]
     Apply(apply::Args),
     /// Go back to an earlier generation's files (default: the one before) and run nixos-rebuild.
-    #[command(after_help = "Examples:\n  aster-config generations\n  sudo aster-config rollback\n  sudo aster-config rollback 3")]
+    #[command(
+        after_help = "Examples:\n  aster-config generations\n  sudo aster-config rollback\n  sudo aster-config rollback 3"
+    )]
     Rollback(rollback::Args),
     /// List the generations recorded under ROOT/var/lib/aster-config.
     #[command(after_help = "Example:\n  aster-config generations --root /mnt")]

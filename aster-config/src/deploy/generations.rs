@@ -14,7 +14,6 @@ use super::DeployError;
 use super::files::{FileSet, Hashes, hashes, write_atomic, write_new};
 use crate::emit::tree::sha256_hex;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -352,20 +351,4 @@ fn manifest_bytes(generation: &Generation) -> Vec<u8> {
     let mut text = serde_json::to_string_pretty(generation).unwrap_or_default();
     text.push('\n');
     text.into_bytes()
-}
-
-/// Which files differ between two hash maps (added, changed or removed paths).
-pub fn differing_paths(a: &Hashes, b: &Hashes) -> Vec<String> {
-    let mut paths: BTreeMap<&String, ()> = BTreeMap::new();
-    for (path, hash) in a {
-        if b.get(path) != Some(hash) {
-            paths.insert(path, ());
-        }
-    }
-    for path in b.keys() {
-        if !a.contains_key(path) {
-            paths.insert(path, ());
-        }
-    }
-    paths.into_keys().cloned().collect()
 }

@@ -38,11 +38,24 @@ pub fn liveness(pid: u32, start: Option<u64>) -> Liveness {
     if std::fs::metadata("/proc/self/stat").is_err() {
         return Liveness::Unknown;
     }
+    if is_zombie(pid) {
+        return Liveness::Gone;
+    }
     match (start_time(pid), start) {
         (None, _) => Liveness::Gone,
         (Some(now), Some(then)) if now != then => Liveness::Gone,
         _ => Liveness::Running,
     }
+}
+
+/// True when `pid` has exited but was not reaped yet (an orphan whose new parent does not reap
+/// it stays a zombie in some containers).
+fn is_zombie(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rfind(')')
+            .and_then(|end| stat[end + 1..].split_whitespace().next().map(str::to_owned))
+            .is_some_and(|state| state == "Z" || state == "X")
+    })
 }
 
 /// The effective user id of this process (the owner of `/proc/self`), when `/proc` is mounted.

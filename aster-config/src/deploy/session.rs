@@ -134,7 +134,8 @@ pub struct Prepared {
     installed: Installed,
     plan: Plan,
     staging: Option<Staging>,
-    created_config_dir: bool,
+    /// The highest folder on the way to `/etc/nixos` that staging created, to remove again.
+    created: Option<std::path::PathBuf>,
 }
 
 /// Steps 2–3: reads what is installed, computes the plan, and (when `stage`) writes the new
@@ -146,7 +147,15 @@ pub fn prepare(target: &Target, desired: Desired, stage: bool) -> Result<Prepare
     let installed = Installed::read(target, &desired.files)?;
     let plan = plan(target, &installed, &desired);
     let config_dir = target.config_dir();
-    let created_config_dir = stage && std::fs::symlink_metadata(&config_dir).is_err();
+    let created = if stage {
+        config_dir
+            .ancestors()
+            .take_while(|dir| std::fs::symlink_metadata(dir).is_err())
+            .last()
+            .map(Path::to_path_buf)
+    } else {
+        None
+    };
     let staging = if stage && plan.changes_files() {
         Some(Staging::create(&config_dir, &desired.files)?)
     } else {
@@ -159,8 +168,15 @@ pub fn prepare(target: &Target, desired: Desired, stage: bool) -> Result<Prepare
         installed,
         plan,
         staging,
-        created_config_dir,
+        created,
     })
+}
+
+/// Takes the lock just long enough to recover what interrupted runs left, so the plan that
+/// follows is made against a consistent target.
+pub fn recover_now(target: &Target, command: &str) -> Result<Vec<Recovered>, DeployError> {
+    let acquired = lock::acquire(&target.state_dir(), command)?;
+    recover::recover(target, acquired.stale)
 }
 
 /// The plan of installing `desired` over `installed`.
@@ -228,8 +244,13 @@ impl Prepared {
         if let Some(staging) = self.staging.take() {
             staging.discard();
         }
-        if self.created_config_dir {
-            let _ = std::fs::remove_dir(self.target.config_dir());
+        if let Some(top) = self.created.take() {
+            // Only empty folders go; `remove_dir` refuses anything else.
+            for dir in self.target.config_dir().ancestors() {
+                if std::fs::remove_dir(dir).is_err() || dir == top {
+                    break;
+                }
+            }
         }
     }
 

@@ -166,7 +166,7 @@ impl SpecChanges {
         if !self.users_removed.is_empty() {
             parts.push(format!("-user {}", self.users_removed.join(", ")));
         }
-        let ports = |ports: &[Port]| {
+        let list = |ports: &[Port]| {
             ports
                 .iter()
                 .map(Port::to_string)
@@ -174,10 +174,10 @@ impl SpecChanges {
                 .join(", ")
         };
         if !self.ports_opened.is_empty() {
-            parts.push(format!("opened {}", ports(&self.ports_opened)));
+            parts.push(format!("opened {}", list(&self.ports_opened)));
         }
         if !self.ports_closed.is_empty() {
-            parts.push(format!("closed {}", ports(&self.ports_closed)));
+            parts.push(format!("closed {}", list(&self.ports_closed)));
         }
         let params = self.kernel_params_added.len() + self.kernel_params_removed.len();
         if params > 0 {
@@ -194,8 +194,10 @@ impl SpecChanges {
     }
 }
 
-/// Leaf paths summarized in their own category rather than as options.
+/// Leaf paths summarized in their own category rather than as options (the format version is
+/// not a setting).
 const SUMMARIZED: &[&str] = &[
+    "spec-version",
     "packages.install",
     "kernel.params",
     "networking.firewall.allowed-tcp-ports",
@@ -335,7 +337,7 @@ mod tests {
         assert_eq!(paths, ["system.hostname"]);
         assert_eq!(
             changes.one_line(),
-            "+1 package; -1 package; nginx enabled; openssh disabled; +user bob; 1 kernel parameter change; 1 setting"
+            "+1 package; -1 package; nginx enabled; openssh disabled; +user bob; opened tcp/80; closed tcp/22; 1 kernel parameter change; 1 setting"
         );
     }
 }

@@ -1,0 +1,112 @@
+//! `aster-config generations [--root DIR]`: the recorded generations — number, time, spec hash,
+//! status and summary — with the installed one marked `*`. `--format json` prints them as one
+//! JSON array. Reports (never changes) what interrupted runs left.
+
+use super::plan::{fail, report_findings};
+use super::{EXIT_OK, Format};
+use aster_config::deploy::Target;
+use aster_config::deploy::generations::Store;
+use aster_config::deploy::time::format_utc;
+use std::path::PathBuf;
+
+/// Arguments of `generations`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The root of the target's file tree (state in ROOT/var/lib/aster-config).
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    root: PathBuf,
+}
+
+pub fn run(args: &Args, format: Format) -> u8 {
+    let target = Target::new(&args.root);
+    let store = Store::new(&target.state_dir());
+    report_findings(&target, false);
+    let (list, current) = match store.list().and_then(|l| Ok((l, store.current()?))) {
+        Ok(found) => found,
+        Err(error) => return fail(&error),
+    };
+    if format == Format::Json {
+        let items: Vec<serde_json::Value> = list
+            .iter()
+            .map(|g| {
+                serde_json::json!({
+                    "number": g.number,
+                    "created": g.created,
+                    "created-utc": format_utc(g.created),
+                    "origin": g.origin,
+                    "status": g.status(),
+                    "spec": g.spec_name,
+                    "spec-sha256": g.spec_sha256,
+                    "summary": g.summary,
+                    "files": g.files,
+                    "installed": Some(g.number) == current,
+                })
+            })
+            .collect();
+        say!(
+            "{}",
+            serde_json::to_string_pretty(&items).unwrap_or_default()
+        );
+        return EXIT_OK;
+    }
+    if list.is_empty() {
+        say!(
+            "No generations recorded in {}.",
+            target.state_dir().join("generations").display()
+        );
+        return EXIT_OK;
+    }
+    let rows: Vec<[String; 6]> = list
+        .iter()
+        .map(|g| {
+            [
+                format!(
+                    "{}{}",
+                    if Some(g.number) == current { "*" } else { " " },
+                    g.number
+                ),
+                format_utc(g.created),
+                g.spec_name.clone().unwrap_or_else(|| "(found)".to_owned()),
+                g.spec_sha256
+                    .as_deref()
+                    .map_or_else(|| "-".to_owned(), |h| h.chars().take(12).collect()),
+                g.status(),
+                g.summary.clone(),
+            ]
+        })
+        .collect();
+    let header = [
+        "GEN",
+        "CREATED (UTC)",
+        "SPEC",
+        "SPEC SHA256",
+        "STATUS",
+        "SUMMARY",
+    ]
+    .map(str::to_owned);
+    let mut widths = [0usize; 5];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for (cell, width) in row.iter().zip(widths) {
+            line.push_str(&format!("{cell:<width$}  "));
+        }
+        line.push_str(&row[5]);
+        say!("{}", line.trim_end());
+    }
+    match current {
+        Some(n) => say!(
+            "\n* generation {n}'s files are in {}",
+            target.config_dir().display()
+        ),
+        None => say!(
+            "\nNo generation's files are installed in {}.",
+            target.config_dir().display()
+        ),
+    }
+    EXIT_OK
+}
