@@ -220,15 +220,8 @@ fn keys(value: &Value, pointer: &str) -> BTreeSet<String> {
 }
 
 fn enabled_services(spec: &Value) -> BTreeSet<String> {
-    spec.pointer("/services")
-        .and_then(Value::as_object)
-        .map(|services| {
-            services
-                .iter()
-                .filter(|(_, v)| v.is_object() && v.get("enable") != Some(&Value::Bool(false)))
-                .map(|(name, _)| name.clone())
-                .collect()
-        })
+    serde_json::from_value::<Spec>(spec.clone())
+        .map(|spec| spec.services.enabled().into_iter().map(str::to_owned).collect())
         .unwrap_or_default()
 }
 
