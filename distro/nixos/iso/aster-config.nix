@@ -2,7 +2,7 @@
 #
 #   pkgs.callPackage ./aster-config.nix { }
 #
-# The workspace declares rust-version 1.88 and edition 2024. If the given
+# The workspace declares rust-version 1.95 (the toolchain it is tested with) and edition 2024. If the given
 # rustPlatform is older (NixOS 25.05 ships an older Rust), evaluation stops
 # with a message instead of failing halfway through the build; pass a newer
 # rustPlatform then.
@@ -12,7 +12,7 @@
 }:
 let
   repoRoot = ../../..;
-  requiredRust = "1.88";
+  requiredRust = "1.95";
   rustcVersion = rustPlatform.rust.rustc.version or null;
 in
 assert lib.assertMsg (rustcVersion == null || lib.versionAtLeast rustcVersion requiredRust)
