@@ -26,7 +26,8 @@ struct OptionTree {
 }
 
 fn option_tree() -> OptionTree {
-    let text = std::fs::read_to_string(root().join("aster-config/data/nixos-options.toml")).unwrap();
+    let text =
+        std::fs::read_to_string(root().join("aster-config/data/nixos-options.toml")).unwrap();
     let document = text.parse::<toml_edit::DocumentMut>().unwrap();
     let mut tree = OptionTree::default();
     for row in document["option"].as_array_of_tables().unwrap() {
@@ -57,7 +58,10 @@ fn render_options(node: &OptionTree) -> String {
 fn render_node(node: &OptionTree) -> String {
     if let Some(element) = &node.any_name {
         // Sub-options the table does not list (set through `[nixos]`) are accepted as they are.
-        let inner = format!("types.attrsOf (types.submodule {{ freeformType = types.lazyAttrsOf types.anything; options = {}; }})", render_options(element));
+        let inner = format!(
+            "types.attrsOf (types.submodule {{ freeformType = types.lazyAttrsOf types.anything; options = {}; }})",
+            render_options(element)
+        );
         return format!("lib.mkOption {{ type = types.nullOr ({inner}); default = null; }}");
     }
     match &node.leaf {
@@ -68,11 +72,23 @@ fn render_node(node: &OptionTree) -> String {
 
 fn stub_pkgs(spec: &aster_config::Spec) -> String {
     let mut attrs: Vec<String> = spec.packages.install.clone();
-    attrs.extend(spec.users.values().filter_map(|u| u.shell).map(|s| s.package().to_owned()));
-    let mut out = String::from("let drv = name: { type = \"derivation\"; inherit name; outPath = \"/nix/store/00000000000000000000000000000000-${name}\"; shellPath = \"/bin/${name}\"; }; in lib.foldl' lib.recursiveUpdate { } [ ");
+    attrs.extend(
+        spec.users
+            .values()
+            .filter_map(|u| u.shell)
+            .map(|s| s.package().to_owned()),
+    );
+    let mut out = String::from(
+        "let drv = name: { type = \"derivation\"; inherit name; outPath = \"/nix/store/00000000000000000000000000000000-${name}\"; shellPath = \"/bin/${name}\"; }; in lib.foldl' lib.recursiveUpdate { } [ ",
+    );
     for attr in attrs {
         let path: Vec<String> = attr.split('.').map(string_literal).collect();
-        let _ = write!(out, "(lib.setAttrByPath [ {} ] (drv {})) ", path.join(" "), string_literal(&attr));
+        let _ = write!(
+            out,
+            "(lib.setAttrByPath [ {} ] (drv {})) ",
+            path.join(" "),
+            string_literal(&attr)
+        );
     }
     out.push(']');
     out
@@ -81,7 +97,9 @@ fn stub_pkgs(spec: &aster_config::Spec) -> String {
 #[test]
 fn emitted_configurations_type_check_with_the_real_lib() {
     let Some(lib) = std::env::var_os("NIXPKGS_LIB") else {
-        eprintln!("skipped: NIXPKGS_LIB unset (point it at a nixpkgs `lib` folder to run this test)");
+        eprintln!(
+            "skipped: NIXPKGS_LIB unset (point it at a nixpkgs `lib` folder to run this test)"
+        );
         return;
     };
     let declarations = render_options(&option_tree());
@@ -89,7 +107,11 @@ fn emitted_configurations_type_check_with_the_real_lib() {
     for example in toml_files(&root().join("examples")) {
         let stem = example.file_stem().unwrap().to_string_lossy().into_owned();
         let bytes = std::fs::read(&example).unwrap();
-        let built = build(Input { name: "spec.toml", bytes: &bytes, base_dir: example.parent() });
+        let built = build(Input {
+            name: "spec.toml",
+            bytes: &bytes,
+            base_dir: example.parent(),
+        });
         let spec = built.checked.spec.clone().unwrap();
         let output = built.output.expect("example builds");
         let dir = scratch.path().join(&stem);
@@ -109,7 +131,11 @@ fn emitted_configurations_type_check_with_the_real_lib() {
             .env("NIX_REMOTE", "dummy://")
             .output()
             .expect("nix-instantiate is needed (apt-get install nix-bin)");
-        assert!(result.status.success(), "{stem}: evaluation failed:\n{}", String::from_utf8_lossy(&result.stderr));
+        assert!(
+            result.status.success(),
+            "{stem}: evaluation failed:\n{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
         let values: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
         assert_eq!(values["hostName"], spec.system.hostname, "{stem}");
         assert_eq!(values["stateVersion"], spec.system.state_version, "{stem}");
