@@ -43,16 +43,39 @@ fn large_spec() -> String {
 
 fn main() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-    let mut files: Vec<_> = std::fs::read_dir(&examples).unwrap().filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&examples)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
     files.sort();
-    println!("{:<28} {:>12} {:>12} {:>12} {:>10} {:>10}", "spec", "toml-parse", "check", "build", "check/x", "build/x");
-    let mut specs: Vec<(String, Vec<u8>, Option<std::path::PathBuf>)> =
-        files.iter().map(|f| (f.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(f).unwrap(), f.parent().map(Path::to_path_buf))).collect();
-    specs.push(("large (20k packages)".to_owned(), large_spec().into_bytes(), None));
+    println!(
+        "{:<28} {:>12} {:>12} {:>12} {:>10} {:>10}",
+        "spec", "toml-parse", "check", "build", "check/x", "build/x"
+    );
+    let mut specs: Vec<(String, Vec<u8>, Option<std::path::PathBuf>)> = files
+        .iter()
+        .map(|f| {
+            (
+                f.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(f).unwrap(),
+                f.parent().map(Path::to_path_buf),
+            )
+        })
+        .collect();
+    specs.push((
+        "large (20k packages)".to_owned(),
+        large_spec().into_bytes(),
+        None,
+    ));
     let before = peak_rss_kib();
     for (name, bytes, dir) in &specs {
         let text = std::str::from_utf8(bytes).unwrap();
-        let input = aster_config::Input { name, bytes, base_dir: dir.as_deref() };
+        let input = aster_config::Input {
+            name,
+            bytes,
+            base_dir: dir.as_deref(),
+        };
         let anchor = time_per_run(|| {
             black_box(text.parse::<toml_edit::Document<String>>().ok());
         });
@@ -63,9 +86,16 @@ fn main() {
             black_box(aster_config::build(input));
         });
         let ratio = |d: Duration| d.as_secs_f64() / anchor.as_secs_f64();
-        println!("{name:<28} {anchor:>12.2?} {check:>12.2?} {build:>12.2?} {:>9.1}x {:>9.1}x", ratio(check), ratio(build));
+        println!(
+            "{name:<28} {anchor:>12.2?} {check:>12.2?} {build:>12.2?} {:>9.1}x {:>9.1}x",
+            ratio(check),
+            ratio(build)
+        );
     }
     if let (Some(before), Some(after)) = (before, peak_rss_kib()) {
-        println!("peak RSS: {before} KiB before, {after} KiB after the large spec ({:.1}x the anchor 'process start')", after as f64 / before as f64);
+        println!(
+            "peak RSS: {before} KiB before, {after} KiB after the large spec ({:.1}x the anchor 'process start')",
+            after as f64 / before as f64
+        );
     }
 }

@@ -20,7 +20,10 @@ pub fn spec_schema() -> &'static Value {
     SCHEMA.get_or_init(|| {
         let mut settings = SchemaSettings::draft07();
         settings.transforms.insert(0, Box::new(DropNull));
-        settings.into_generator().into_root_schema_for::<Spec>().to_value()
+        settings
+            .into_generator()
+            .into_root_schema_for::<Spec>()
+            .to_value()
     })
 }
 

@@ -52,12 +52,19 @@ pub fn run(args: &Args) -> u8 {
     match written {
         Ok(()) => {
             let shown = path.display();
-            eprintln!("wrote {shown}; next: edit it, then `aster-config check {shown}` and `aster-config build {shown} -o out/`");
+            eprintln!(
+                "wrote {shown}; next: edit it, then `aster-config check {shown}` and `aster-config build {shown} -o out/`"
+            );
             EXIT_OK
         }
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
-            super::render::usage_error(&format!("{} already exists; aster-config init never overwrites a file", path.display()))
+            super::render::usage_error(&format!(
+                "{} already exists; aster-config init never overwrites a file",
+                path.display()
+            ))
         }
-        Err(error) => super::render::usage_error(&format!("cannot write {}: {error}", path.display())),
+        Err(error) => {
+            super::render::usage_error(&format!("cannot write {}: {error}", path.display()))
+        }
     }
 }

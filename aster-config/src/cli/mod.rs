@@ -82,7 +82,9 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Print a starter spec.
-    #[command(after_help = "Examples:\n  aster-config init system.toml --preset server\n  aster-config init --preset desktop > system.toml")]
+    #[command(
+        after_help = "Examples:\n  aster-config init system.toml --preset server\n  aster-config init --preset desktop > system.toml"
+    )]
     Init(init::Args),
     /// Check a spec and report every problem.
     #[command(

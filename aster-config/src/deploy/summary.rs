@@ -221,7 +221,13 @@ fn keys(value: &Value, pointer: &str) -> BTreeSet<String> {
 
 fn enabled_services(spec: &Value) -> BTreeSet<String> {
     serde_json::from_value::<Spec>(spec.clone())
-        .map(|spec| spec.services.enabled().into_iter().map(str::to_owned).collect())
+        .map(|spec| {
+            spec.services
+                .enabled()
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
