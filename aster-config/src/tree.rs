@@ -154,30 +154,57 @@ pub fn parse(source: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Node>
 
 fn syntax_error(error: &toml_edit::TomlError, text: &str) -> Diagnostic {
     let message = error.message().trim().trim_end_matches('.').to_owned();
-    let (code, help) = if message.contains("recursion limit") {
-        (
+    let span = error.span().map(|s| clamp(s, text)).or_else(|| {
+        message
+            .contains("recursion")
+            .then(|| long_dotted_key(text))
+            .flatten()
+    });
+    if message.contains("recursion") {
+        // toml_edit stops at its own limit (80 levels of arrays, inline tables or dotted-key
+        // segments) before the tree is built; say so in the same words as `MAX_DEPTH`.
+        return Diagnostic::new(
             Code::TooDeep,
-            "flatten the value; no part of a spec needs this much nesting",
+            format!(
+                "tables, arrays or dotted keys are nested too deeply for the TOML parser (its limit is {PARSER_DEPTH} levels; aster-config accepts {MAX_DEPTH})"
+            ),
         )
-    } else if message.contains("duplicate key") {
-        (
-            Code::TomlSyntax,
-            "a key may appear only once in a table; remove or rename one of them",
-        )
+        .at(span, "too deep from here on")
+        .help("flatten the value; no part of a spec needs this much nesting");
+    }
+    let help = if message.contains("duplicate key") {
+        "a key may appear only once in a table; remove or rename one of them"
     } else {
-        (
-            Code::TomlSyntax,
-            "fix the TOML syntax; strings need quotes, tables need [brackets]",
-        )
+        "fix the TOML syntax; strings need quotes, tables need [brackets]"
     };
-    let span = error.span().map(|s| clamp(s, text.len()));
-    Diagnostic::new(code, format!("invalid TOML: {message}"))
+    Diagnostic::new(Code::TomlSyntax, format!("invalid TOML: {message}"))
         .at(span, "here")
         .help(help)
 }
 
-fn clamp(span: Span, len: usize) -> Span {
-    span.start.min(len)..span.end.min(len).max(span.start.min(len))
+/// The nesting limit of `toml_edit`'s parser.
+const PARSER_DEPTH: usize = 80;
+
+/// `toml_edit` reports a key with too many dotted segments without a span; this finds the first
+/// line whose key (before `=`, or a `[header]`) has that many dots.
+fn long_dotted_key(text: &str) -> Option<Span> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let key = line.split('=').next().unwrap_or(line);
+        if key.matches('.').count() + 1 >= PARSER_DEPTH {
+            let start = offset + (line.len() - line.trim_start().len());
+            return Some(start..offset + key.trim_end().len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// A parser span made safe to show: inside the text and on character boundaries.
+fn clamp(span: Span, text: &str) -> Span {
+    let start = text.floor_char_boundary(span.start.min(text.len()));
+    let end = text.ceil_char_boundary(span.end.min(text.len()).max(start));
+    start..end
 }
 
 struct Converter {
@@ -185,11 +212,21 @@ struct Converter {
 }
 
 impl Converter {
+    /// True (and the first place noted) when a table or array at `depth` is past the cap.
+    /// Scalars are not levels: `a = { b = 1 }` nests one table, not two.
+    fn past_cap(&mut self, depth: usize, span: Option<Span>) -> bool {
+        if depth <= MAX_DEPTH {
+            return false;
+        }
+        self.too_deep.get_or_insert_with(|| span.unwrap_or(0..0));
+        true
+    }
+
     fn table(&mut self, table: &toml_edit::Table, depth: usize) -> Node {
         let mut entries = Vec::new();
         for (key, item) in table {
             let key_span = table.key(key).and_then(toml_edit::Key::span);
-            if let Some(mut node) = self.item(item, depth + 1) {
+            if let Some(mut node) = self.item(item, depth + 1, key_span.clone()) {
                 node.key_span = key_span;
                 entries.push((key.to_owned(), node));
             }
@@ -201,18 +238,28 @@ impl Converter {
         }
     }
 
-    fn item(&mut self, item: &Item, depth: usize) -> Option<Node> {
-        if depth > MAX_DEPTH {
-            self.too_deep
-                .get_or_insert_with(|| item.span().unwrap_or(0..0));
-            return None;
-        }
+    /// `key_span` stands in for the span of tables that have none (those made by dotted keys).
+    fn item(&mut self, item: &Item, depth: usize, key_span: Option<Span>) -> Option<Node> {
         match item {
             Item::None => None,
-            Item::Value(value) => self.nested(value, depth),
-            Item::Table(table) => Some(self.table(table, depth)),
+            Item::Value(value) => self.nested(value, depth, key_span),
+            Item::Table(table) => {
+                if self.past_cap(depth, table.span().or(key_span)) {
+                    return None;
+                }
+                Some(self.table(table, depth))
+            }
             Item::ArrayOfTables(array) => {
-                let items = array.iter().map(|t| self.table(t, depth + 1)).collect();
+                if self.past_cap(depth, array.span().or(key_span.clone())) {
+                    return None;
+                }
+                let mut items = Vec::new();
+                for table in array {
+                    if self.past_cap(depth + 1, table.span().or(key_span.clone())) {
+                        return None;
+                    }
+                    items.push(self.table(table, depth + 1));
+                }
                 Some(Node {
                     value: Value::Array(items),
                     span: array.span(),
@@ -222,10 +269,9 @@ impl Converter {
         }
     }
 
-    fn nested(&mut self, value: &TomlValue, depth: usize) -> Option<Node> {
-        if depth > MAX_DEPTH {
-            self.too_deep
-                .get_or_insert_with(|| value.span().unwrap_or(0..0));
+    fn nested(&mut self, value: &TomlValue, depth: usize, key_span: Option<Span>) -> Option<Node> {
+        let container = matches!(value, TomlValue::Array(_) | TomlValue::InlineTable(_));
+        if container && self.past_cap(depth, value.span().or(key_span)) {
             return None;
         }
         Some(self.value(value, depth))
@@ -242,14 +288,14 @@ impl Converter {
             TomlValue::Array(array) => Value::Array(
                 array
                     .iter()
-                    .filter_map(|v| self.nested(v, depth + 1))
+                    .filter_map(|v| self.nested(v, depth + 1, None))
                     .collect(),
             ),
             TomlValue::InlineTable(table) => {
                 let mut entries = Vec::new();
                 for (key, v) in table {
                     let key_span = table.key(key).and_then(toml_edit::Key::span);
-                    if let Some(mut node) = self.nested(v, depth + 1) {
+                    if let Some(mut node) = self.nested(v, depth + 1, key_span.clone()) {
                         node.key_span = key_span;
                         entries.push((key.to_owned(), node));
                     }
@@ -289,4 +335,44 @@ macro_rules! path {
     ($($segment:expr),* $(,)?) => {
         [$($crate::tree::Segment::from($segment)),*]
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parser_spans_are_kept_on_character_boundaries() {
+        let text = "a = \"é\"";
+        assert_eq!(clamp(5..6, text), 5..7);
+        assert_eq!(clamp(6..6, text), 5..7);
+        assert_eq!(clamp(3..99, text), 3..text.len());
+    }
+
+    #[test]
+    fn a_key_too_long_for_the_parser_is_found() {
+        let key = vec!["a"; PARSER_DEPTH].join(".");
+        let text = format!("[nixos]\nx = 1\n  {key} = 1\n");
+        let span = long_dotted_key(&text).expect("found");
+        assert_eq!(&text[span], key);
+        assert_eq!(long_dotted_key("a.b.c = 1\n"), None);
+    }
+
+    #[test]
+    fn scalars_are_not_nesting_levels() {
+        let source = |text: &str| SourceFile {
+            name: "t.toml".into(),
+            text: text.into(),
+        };
+        let tables =
+            |levels: usize| format!("x = {}1{}", "{ a = ".repeat(levels), " }".repeat(levels));
+        let mut diagnostics = Diagnostics::new();
+        assert!(parse(&source(&tables(MAX_DEPTH)), &mut diagnostics).is_some());
+        assert!(diagnostics.is_empty());
+        assert!(parse(&source(&tables(MAX_DEPTH + 1)), &mut diagnostics).is_none());
+        assert_eq!(
+            diagnostics.iter().next().map(|d| d.code),
+            Some(Code::TooDeep)
+        );
+    }
 }

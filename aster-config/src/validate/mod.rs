@@ -253,12 +253,25 @@ impl<'s> Validator<'s, '_> {
     }
 
     fn range(&mut self, node: &Node, value: i64, schema: &Json, path: &Path) -> bool {
-        let minimum = schema.get("minimum").and_then(Json::as_f64);
-        let maximum = schema.get("maximum").and_then(Json::as_f64);
-        #[allow(clippy::cast_precision_loss)] // bounds come from integer types; exact below 2^53
-        let as_float = value as f64;
-        let too_small = minimum.is_some_and(|m| as_float < m);
-        let too_large = maximum.is_some_and(|m| as_float > m);
+        // The integer type behind the schema (its `format`) bounds the value too, even where
+        // schemars writes no `maximum` (a `u32` has only `minimum`): without this, a value that
+        // passes here would fail to fit its field when the spec is lowered.
+        let (type_min, type_max) = format_bounds(schema.get("format").and_then(Json::as_str));
+        let minimum = schema
+            .get("minimum")
+            .and_then(|m| integer_bound(m, f64::ceil))
+            .into_iter()
+            .chain(type_min)
+            .max();
+        let maximum = schema
+            .get("maximum")
+            .and_then(|m| integer_bound(m, f64::floor))
+            .into_iter()
+            .chain(type_max)
+            .min();
+        let value = i128::from(value);
+        let too_small = minimum.is_some_and(|m| value < m);
+        let too_large = maximum.is_some_and(|m| value > m);
         if too_small || too_large {
             let bounds = match (minimum, maximum) {
                 (Some(lo), Some(hi)) => format!("from {lo} to {hi}"),
@@ -271,7 +284,7 @@ impl<'s> Validator<'s, '_> {
                     Code::OutOfRange,
                     format!("`{}` must be {bounds}, not {value}", display_path(path)),
                 )
-                .at(node.span.clone(), format!("outside {bounds}")),
+                .at(node.span.clone(), format!("expected a number {bounds}")),
             );
             return false;
         }
@@ -323,7 +336,9 @@ impl<'s> Validator<'s, '_> {
                         ),
                     )
                     .at(node.span.clone(), "a subnormal float")
-                    .help("Nix floats stop at 2.2250738585072014e-308; write 0.0 or a larger number"),
+                    .help(
+                        "Nix floats stop at 2.2250738585072014e-308; write 0.0 or a larger number",
+                    ),
                 );
                 None
             }
@@ -470,6 +485,38 @@ fn const_choices(validator: &Validator<'_, '_>, schema: &Json) -> Option<Vec<Str
     Some(choices)
 }
 
+/// The range of the integer type a schemars `format` names (`uint16`, `int32`, …).
+fn format_bounds(format: Option<&str>) -> (Option<i128>, Option<i128>) {
+    let bits = |name: &str, prefix: &str| name.strip_prefix(prefix)?.parse::<u32>().ok();
+    match format {
+        Some(name) if name.starts_with("uint") => (
+            Some(0),
+            bits(name, "uint")
+                .filter(|b| *b < 128)
+                .map(|b| (1_i128 << b) - 1),
+        ),
+        Some(name) if name.starts_with("int") => {
+            match bits(name, "int").filter(|b| (1..128).contains(b)) {
+                Some(b) => (Some(-(1_i128 << (b - 1))), Some((1_i128 << (b - 1)) - 1)),
+                None => (None, None),
+            }
+        }
+        _ => (None, None),
+    }
+}
+
+/// A `minimum` or `maximum` as an integer, rounding a fractional bound inwards with `round`.
+fn integer_bound(bound: &Json, round: fn(f64) -> f64) -> Option<i128> {
+    if let Some(i) = bound.as_i64() {
+        return Some(i128::from(i));
+    }
+    if let Some(u) = bound.as_u64() {
+        return Some(i128::from(u));
+    }
+    #[allow(clippy::cast_possible_truncation)] // saturating by definition of `as` on floats
+    bound.as_f64().map(|f| round(f) as i128)
+}
+
 fn type_matches(expected: &Json, node: &Node) -> bool {
     match expected {
         Json::String(name) => kind_matches(name, node),
@@ -519,4 +566,43 @@ fn first_sentence(text: &str) -> &str {
     text.split_once(". ")
         .map_or(text, |(first, _)| first)
         .trim_end_matches('.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_formats_bound_values_even_without_a_maximum() {
+        assert_eq!(format_bounds(Some("uint16")), (Some(0), Some(65_535)));
+        assert_eq!(
+            format_bounds(Some("uint32")),
+            (Some(0), Some(4_294_967_295))
+        );
+        assert_eq!(format_bounds(Some("int8")), (Some(-128), Some(127)));
+        assert_eq!(format_bounds(Some("uint")), (Some(0), None));
+        assert_eq!(format_bounds(Some("email")), (None, None));
+        assert_eq!(integer_bound(&Json::from(1.5), f64::ceil), Some(2));
+    }
+
+    #[test]
+    fn floats_nix_cannot_read_are_refused() {
+        let schema = serde_json::json!({ "type": "object" });
+        for (text, accepted) in [
+            ("1.5", true),
+            ("5e-324", false),
+            ("nan", false),
+            ("-inf", false),
+        ] {
+            let source = crate::source::SourceFile {
+                name: "t.toml".into(),
+                text: format!("x = {text}"),
+            };
+            let mut diagnostics = Diagnostics::new();
+            let tree = crate::tree::parse(&source, &mut diagnostics).expect("parses");
+            let value = check(&tree, &schema, &mut diagnostics);
+            assert_eq!(value.get("x").is_some(), accepted, "{text}");
+            assert_eq!(diagnostics.has_errors(), !accepted, "{text}");
+        }
+    }
 }
