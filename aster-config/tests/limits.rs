@@ -363,7 +363,6 @@ fn a_mebibyte_of_entries_is_checked_in_seconds() {
 }
 
 #[test]
-#[ignore = "check/nixos.rs compares every [nixos] path with every earlier one (quadratic): 51,000 keys take about 3 minutes in a debug build; reported to the lead"]
 fn a_mebibyte_of_nixos_options_is_checked_in_seconds() {
     let text = mebibyte_of("[nixos]\n", |i| format!("\"rt.k{i}\" = {i}\n"));
     let took = time_check("nixos", &text);
@@ -374,7 +373,6 @@ fn a_mebibyte_of_nixos_options_is_checked_in_seconds() {
 }
 
 #[test]
-#[ignore = "emit/overlay.rs writes both branches of its scope test at every name of the attribute path, so the overlay doubles with each name (16 names: 16 MB and 9 s; about 30 exhaust memory); found by the fuzzer, reported to the lead"]
 fn an_override_of_a_deeply_nested_attribute_stays_small() {
     let spec = format!(
         "[overrides.x]\nattr = \"{}\"\nversion = \"1\"\n",

@@ -6,6 +6,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::emit::options::owned_paths;
 use crate::nix::parse_option_path;
 use crate::path;
+use std::collections::HashMap;
 
 /// Top-level names of a NixOS module that are not options.
 const MODULE_KEYWORDS: &[&str] = &[
@@ -21,7 +22,10 @@ const MODULE_KEYWORDS: &[&str] = &[
 
 pub fn check(cx: &mut Context<'_>) {
     let owned = owned_paths(cx.spec);
-    let mut parsed: Vec<(&String, Vec<String>)> = Vec::new();
+    // Every path seen so far, and every proper prefix of one: finding an overlap costs a few
+    // lookups per path instead of a comparison with every earlier path.
+    let mut seen: HashMap<Vec<String>, &String> = HashMap::new();
+    let mut prefixes: HashMap<Vec<String>, &String> = HashMap::new();
     for key in cx.spec.nixos.keys() {
         let here = path!["nixos", key];
         let segments = match parse_option_path(key) {
@@ -57,7 +61,12 @@ pub fn check(cx: &mut Context<'_>) {
                     .help(format!("set it through the spec section that emits `{dotted}` (see `aster-config build` output), or remove it here")),
             );
         }
-        if let Some((other, _)) = parsed.iter().find(|(_, p)| overlaps(p, &segments)) {
+        let earlier = seen
+            .get(&segments)
+            .or_else(|| (1..segments.len()).find_map(|n| seen.get(&segments[..n])))
+            .or_else(|| prefixes.get(&segments))
+            .copied();
+        if let Some(other) = earlier {
             cx.report(
                 Diagnostic::new(
                     Code::Conflict,
@@ -68,11 +77,15 @@ pub fn check(cx: &mut Context<'_>) {
                     ),
                 )
                 .at(cx.key_span(&here), "second definition")
-                .also(cx.key_span(&path!["nixos", *other]), "first definition")
+                .also(cx.key_span(&path!["nixos", other]), "first definition")
                 .help("merge them into one entry"),
             );
         }
-        parsed.push((key, segments));
+        plaintext_passwords(cx, key, &segments, &cx.spec.nixos[key]);
+        for n in 1..segments.len() {
+            prefixes.entry(segments[..n].to_vec()).or_insert(key);
+        }
+        seen.entry(segments).or_insert(key);
     }
     overrides(cx);
 }
@@ -139,5 +152,52 @@ fn overrides(cx: &mut Context<'_>) {
                 ),
             );
         }
+    }
+}
+
+/// `users.users.<name>.password` / `initialPassword` set through `[nixos]` are as plaintext as
+/// the `[users]` keys refused by the users check, so they are refused here too.
+fn plaintext_passwords(
+    cx: &mut Context<'_>,
+    key: &String,
+    path: &[String],
+    value: &serde_json::Value,
+) {
+    let mut found = false;
+    visit_leaves(path, value, 0, &mut |leaf| {
+        found |= matches!(leaf, [a, b, _, last] if a == "users" && b == "users" && (last == "password" || last == "initialPassword"));
+    });
+    if found {
+        cx.report(
+            Diagnostic::new(
+                Code::PlaintextPassword,
+                format!(
+                    "`{}` sets a plaintext password; it would be world-readable in the Nix store",
+                    key.escape_debug()
+                ),
+            )
+            .at(cx.key_span(&path!["nixos", key]), "plaintext password")
+            .help("use `hashed-password-file` in [users.NAME] instead"),
+        );
+    }
+}
+
+/// Calls `f` with the full option path of every leaf of `value` (tables are descended, up to the
+/// spec's nesting cap).
+fn visit_leaves(
+    path: &[String],
+    value: &serde_json::Value,
+    depth: usize,
+    f: &mut dyn FnMut(&[String]),
+) {
+    match value {
+        serde_json::Value::Object(members) if depth < crate::tree::MAX_DEPTH => {
+            for (name, member) in members {
+                let mut deeper = path.to_vec();
+                deeper.push(name.clone());
+                visit_leaves(&deeper, member, depth + 1, f);
+            }
+        }
+        _ => f(path),
     }
 }

@@ -5,6 +5,7 @@ use aster_config::diagnostic::{Diagnostic, Diagnostics, Severity};
 use aster_config::source::SourceFile;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::io::IsTerminal as _;
+use std::sync::Arc;
 
 /// How this run prints.
 pub struct Style {
@@ -29,8 +30,17 @@ impl Style {
         match self.format {
             Format::Json => say!("{}", json(name, source, diagnostics)),
             Format::Human => {
-                for diagnostic in diagnostics {
-                    eprint!("{}", self.human(name, source, diagnostic));
+                // Rendering is per diagnostic and scans the text: past a screenful of problems
+                // more detail stops helping, so the rest is counted (JSON lists every one).
+                let source = source.map(|s| Arc::new(NamedSource::new(name, s.text.clone())));
+                for diagnostic in diagnostics.iter().take(MAX_RENDERED) {
+                    eprint!("{}", self.human(source.as_ref(), diagnostic));
+                }
+                if diagnostics.len() > MAX_RENDERED {
+                    eprintln!(
+                        "… and {} more; `--format json` lists every one",
+                        diagnostics.len() - MAX_RENDERED
+                    );
                 }
                 if !diagnostics.is_empty() {
                     eprintln!(
@@ -50,7 +60,7 @@ impl Style {
         }
     }
 
-    fn human(&self, name: &str, source: Option<&SourceFile>, diagnostic: &Diagnostic) -> String {
+    fn human(&self, source: Option<&Arc<NamedSource<String>>>, diagnostic: &Diagnostic) -> String {
         let theme = if self.color {
             GraphicalTheme::unicode()
         } else {
@@ -59,9 +69,10 @@ impl Style {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(100)
             .with_links(false);
+        let printable = printable(diagnostic);
         let report = Report {
-            diagnostic,
-            source: NamedSource::new(name, source.map(|s| s.text.clone()).unwrap_or_default()),
+            diagnostic: &printable,
+            source: source.cloned(),
         };
         let mut out = String::new();
         if handler.render_report(&mut out, &report).is_err() {
@@ -78,9 +89,35 @@ pub fn usage_error(text: &str) -> u8 {
     EXIT_USAGE
 }
 
+/// How many diagnostics the human format renders in full.
+const MAX_RENDERED: usize = 200;
+
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    source: NamedSource<String>,
+    source: Option<Arc<NamedSource<String>>>,
+}
+
+/// The diagnostic with control characters from the spec shown as escapes, so that no spec can
+/// send terminal control sequences through a message (help keeps its own line breaks).
+fn printable(diagnostic: &Diagnostic) -> Diagnostic {
+    let escape = |text: &str, keep_newlines: bool| -> String {
+        text.chars()
+            .map(|c| {
+                if c.is_control() && !(keep_newlines && c == '\n') {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    };
+    let mut printable = diagnostic.clone();
+    printable.message = escape(&diagnostic.message, false);
+    printable.help = diagnostic.help.as_deref().map(|h| escape(h, true));
+    for label in &mut printable.labels {
+        label.text = escape(&label.text, false);
+    }
+    printable
 }
 
 impl std::fmt::Debug for Report<'_> {
@@ -121,7 +158,8 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        (!self.diagnostic.labels.is_empty()).then_some(&self.source as &dyn miette::SourceCode)
+        let source = self.source.as_deref()?;
+        (!self.diagnostic.labels.is_empty()).then_some(source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -144,15 +182,24 @@ impl miette::Diagnostic for Report<'_> {
 
 /// The JSON document: file, counts, and each diagnostic with byte spans and 1-based line/column.
 fn json(name: &str, source: Option<&SourceFile>, diagnostics: &Diagnostics) -> String {
+    // Line starts, computed once, so each position is a binary search.
+    let line_starts: Vec<usize> = source.map_or_else(Vec::new, |s| {
+        std::iter::once(0)
+            .chain(s.text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect()
+    });
     let position = |offset: usize| -> serde_json::Value {
         let Some(source) = source else {
             return serde_json::Value::Null;
         };
-        let before = &source.text[..source
+        let offset = offset.min(source.text.len());
+        let line = line_starts.partition_point(|start| *start <= offset);
+        let start = line_starts[line - 1];
+        let column = source
             .text
-            .floor_char_boundary(offset.min(source.text.len()))];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            .get(start..offset)
+            .map_or(0, |t| t.chars().count())
+            + 1;
         serde_json::json!({ "line": line, "column": column })
     };
     let items: Vec<serde_json::Value> = diagnostics

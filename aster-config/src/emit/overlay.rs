@@ -38,9 +38,13 @@ pub fn render(source: &SourceFile, name: &str, over: &Override) -> String {
     let (head, rest) = segments
         .split_first()
         .map_or((String::new(), &[][..]), |(h, r)| (h.clone(), r));
+    let mut bindings = vec![Binding::new(vec!["change".into()], change)];
+    if !rest.is_empty() {
+        bindings.push(Binding::new(vec!["update".into()], update_helper()));
+    }
     let replaced = replace(Expr::select(Expr::Var("prev"), &[&head]), rest);
     let body = Expr::Let(
-        vec![Binding::new(vec!["change".into()], change)],
+        bindings,
         Box::new(Expr::Attrs(vec![Binding::new(vec![head], replaced)])),
     );
     let overlay = Expr::Lambda(Params::Simple(vec!["final", "prev"]), Box::new(body));
@@ -52,7 +56,8 @@ pub fn render(source: &SourceFile, name: &str, over: &Override) -> String {
     )
 }
 
-/// `base` with the package at `rest` (a path below it) overridden by `change`.
+/// `base` with the package at `rest` (a path below it) overridden by `change`: one call of
+/// `update` per name, so the overlay grows linearly with the length of the attribute path.
 fn replace(base: Expr, rest: &[String]) -> Expr {
     let Some((next, deeper)) = rest.split_first() else {
         return Expr::apply(
@@ -60,34 +65,59 @@ fn replace(base: Expr, rest: &[String]) -> Expr {
             vec![Expr::Var("change")],
         );
     };
-    let in_scope = Expr::Lambda(
-        Params::Simple(vec!["sfinal", "sprev"]),
-        Box::new(Expr::Attrs(vec![Binding::new(
-            vec![next.clone()],
-            replace(
-                Expr::Select(Box::new(Expr::Var("sprev")), vec![next.clone()]),
-                deeper,
-            ),
-        )])),
+    let inner = Expr::Lambda(
+        Params::Simple(vec!["member"]),
+        Box::new(replace(Expr::Var("member"), deeper)),
     );
+    Expr::apply(
+        Expr::Var("update"),
+        vec![base, Expr::str(next.clone()), inner],
+    )
+}
+
+/// `update = set: name: f: …` — replaces member `name` of `set` by `f member`: through
+/// `overrideScope` when `set` is a package scope (so its other members see the new package),
+/// with `//` when it is a plain attribute set.
+fn update_helper() -> Expr {
+    let member_of = |set: &'static str| {
+        Expr::apply(
+            Expr::select(Expr::Var("builtins"), &["getAttr"]),
+            vec![Expr::Var("name"), Expr::Var(set)],
+        )
+    };
+    let replaced = |set: &'static str| {
+        Expr::apply(
+            Expr::select(Expr::Var("builtins"), &["listToAttrs"]),
+            vec![Expr::List(vec![Expr::Attrs(vec![
+                Binding::new(vec!["name".into()], Expr::Var("name")),
+                Binding::new(
+                    vec!["value".into()],
+                    Expr::apply(Expr::Var("f"), vec![member_of(set)]),
+                ),
+            ])])],
+        )
+    };
     let through_scope = Expr::apply(
-        Expr::Select(Box::new(base.clone()), vec!["overrideScope".into()]),
-        vec![in_scope],
+        Expr::select(Expr::Var("set"), &["overrideScope"]),
+        vec![Expr::Lambda(
+            Params::Simple(vec!["sfinal", "sprev"]),
+            Box::new(replaced("sprev")),
+        )],
     );
     let through_update = Expr::BinOp(
-        Box::new(base.clone()),
+        Box::new(Expr::Var("set")),
         Op::Update,
-        Box::new(Expr::Attrs(vec![Binding::new(
-            vec![next.clone()],
-            replace(
-                Expr::Select(Box::new(base.clone()), vec![next.clone()]),
-                deeper,
-            ),
-        )])),
+        Box::new(replaced("set")),
     );
-    Expr::If(
-        Box::new(Expr::HasAttr(Box::new(base), "overrideScope".into())),
-        Box::new(through_scope),
-        Box::new(through_update),
+    Expr::Lambda(
+        Params::Simple(vec!["set", "name", "f"]),
+        Box::new(Expr::If(
+            Box::new(Expr::HasAttr(
+                Box::new(Expr::Var("set")),
+                "overrideScope".into(),
+            )),
+            Box::new(through_scope),
+            Box::new(through_update),
+        )),
     )
 }
