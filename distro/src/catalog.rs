@@ -110,15 +110,24 @@ struct LimitationsFile {
 /// If the embedded files are invalid; the crate's tests prove they are not.
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(
-        || match Catalog::from_sources(&CatalogSources::embedded()) {
-            Ok(catalog) => catalog,
-            Err(error) => panic!("embedded distro catalog is invalid: {error}"),
-        },
-    )
+    CATALOG.get_or_init(Catalog::load_embedded)
 }
 
 impl Catalog {
+    /// Loads the embedded catalog afresh. [`catalog()`] calls it once and keeps the result;
+    /// it is public so that `benches/load.rs` can time it.
+    ///
+    /// # Panics
+    ///
+    /// If the embedded files are invalid; the crate's tests prove they are not.
+    #[must_use]
+    pub fn load_embedded() -> Self {
+        match Catalog::from_sources(&CatalogSources::embedded()) {
+            Ok(catalog) => catalog,
+            Err(error) => panic!("embedded distro catalog is invalid: {error}"),
+        }
+    }
+
     /// Parses and checks catalog files given as text.
     pub fn from_sources(sources: &CatalogSources<'_>) -> Result<Self, CatalogError> {
         let packages = parse::<PackagesFile>("packages.toml", sources.packages)?.package;

@@ -27,7 +27,7 @@ pub struct Kernel {
 #[must_use]
 pub fn kernel() -> &'static Kernel {
     static KERNEL: OnceLock<Kernel> = OnceLock::new();
-    KERNEL.get_or_init(Kernel::load)
+    KERNEL.get_or_init(Kernel::load_embedded)
 }
 
 #[derive(Deserialize)]
@@ -78,7 +78,10 @@ fn parse_embedded<T: DeserializeOwned>(file: &str, text: &str) -> T {
 }
 
 impl Kernel {
-    fn load() -> Kernel {
+    /// Loads the embedded catalog afresh. [`kernel()`] calls it once and keeps the result;
+    /// it is public so that `benches/load.rs` can time it.
+    #[must_use]
+    pub fn load_embedded() -> Kernel {
         Kernel {
             architectures: parse_embedded::<ArchitectureFile>(
                 "architectures.toml",
