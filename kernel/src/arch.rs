@@ -91,6 +91,19 @@ pub enum Tier {
     Unsupported,
 }
 
+impl Tier {
+    /// The word the data file uses, e.g. `"tier-1"`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Tier1 => "tier-1",
+            Tier::Tier2 => "tier-2",
+            Tier::Tier3 => "tier-3",
+            Tier::Unsupported => "unsupported",
+        }
+    }
+}
+
 /// One row of `data/architectures.toml`.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

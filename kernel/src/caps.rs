@@ -17,6 +17,16 @@ pub enum Support {
 }
 
 impl Support {
+    /// The word the data file uses, e.g. `"partial"`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Support::Supported => "supported",
+            Support::Partial => "partial",
+            Support::Unsupported => "unsupported",
+        }
+    }
+
     /// Whether software can use the capability at all (supported or partial).
     #[must_use]
     pub fn is_available(self) -> bool {

@@ -1,121 +1,44 @@
-//! Loads the embedded `data/*.toml` files into one [`Kernel`] value, once per process.
+//! The kernel catalog at run time: [`kernel()`] decodes it once per process, and [`Kernel`]
+//! answers lookups.
 //!
-//! The data is compiled in with `include_str!`, so loading cannot fail at run time unless the
-//! files themselves are broken, which the crate's tests rule out. Lookups are linear scans:
-//! the largest table has a few hundred rows.
+//! The data files (`data/*.toml`) are parsed and checked at build time by `build.rs` (see
+//! `source.rs`), which writes the result as [postcard] bytes into `OUT_DIR`; this module
+//! embeds those bytes and decodes them. Why postcard rather than generated Rust statics: the
+//! row types keep their owned `String`/`Vec` fields, so the public API stays as it was, the
+//! generated artefact is a few hundred kilobytes of data instead of thousands of lines of Rust
+//! for rustc to compile, and decoding takes tens of microseconds (`cargo bench --bench load`)
+//! where parsing the TOML took over a millisecond. Lookups are linear scans: the largest table
+//! has a few hundred rows.
+//!
+//! [postcard]: https://docs.rs/postcard
 
 use std::sync::OnceLock;
 
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
-
+pub use crate::tables::Kernel;
 use crate::{Arch, Architecture, Capability, Feature, Filesystem, Namespace, ParamSpec, Syscall};
 
-/// The whole kernel catalog. Get it with [`kernel()`].
-#[derive(Debug)]
-pub struct Kernel {
-    architectures: Vec<Architecture>,
-    features: Vec<Feature>,
-    params: Vec<ParamSpec>,
-    syscalls: Vec<Syscall>,
-    filesystems: Vec<Filesystem>,
-    namespaces: Vec<Namespace>,
-    capabilities: Vec<Capability>,
-}
+/// The catalog as `build.rs` encoded it from `data/*.toml`.
+static ENCODED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kernel-catalog.postcard"));
 
-/// The kernel catalog, parsed on first use.
+/// The kernel catalog, decoded on first use.
 #[must_use]
 pub fn kernel() -> &'static Kernel {
     static KERNEL: OnceLock<Kernel> = OnceLock::new();
     KERNEL.get_or_init(Kernel::load_embedded)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ArchitectureFile {
-    architecture: Vec<Architecture>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FeatureFile {
-    feature: Vec<Feature>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ParamFile {
-    param: Vec<ParamSpec>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SyscallFile {
-    syscall: Vec<Syscall>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FilesystemFile {
-    filesystem: Vec<Filesystem>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NamespaceFile {
-    namespace: Vec<Namespace>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CapabilityFile {
-    capability: Vec<Capability>,
-}
-
-/// Parses one embedded data file; a broken file is a bug in this crate, caught by its tests.
-fn parse_embedded<T: DeserializeOwned>(file: &str, text: &str) -> T {
-    toml::from_str(text).unwrap_or_else(|error| panic!("kernel/data/{file} is invalid: {error}"))
-}
-
 impl Kernel {
-    /// Loads the embedded catalog afresh. [`kernel()`] calls it once and keeps the result;
+    /// Decodes the embedded catalog afresh. [`kernel()`] calls it once and keeps the result;
     /// it is public so that `benches/load.rs` can time it.
+    ///
+    /// # Panics
+    ///
+    /// Never in practice: the bytes were written by this crate's own build script from the
+    /// same types.
     #[must_use]
     pub fn load_embedded() -> Kernel {
-        Kernel {
-            architectures: parse_embedded::<ArchitectureFile>(
-                "architectures.toml",
-                include_str!("../data/architectures.toml"),
-            )
-            .architecture,
-            features: parse_embedded::<FeatureFile>(
-                "features.toml",
-                include_str!("../data/features.toml"),
-            )
-            .feature,
-            params: parse_embedded::<ParamFile>("params.toml", include_str!("../data/params.toml"))
-                .param,
-            syscalls: parse_embedded::<SyscallFile>(
-                "syscalls.toml",
-                include_str!("../data/syscalls.toml"),
-            )
-            .syscall,
-            filesystems: parse_embedded::<FilesystemFile>(
-                "filesystems.toml",
-                include_str!("../data/filesystems.toml"),
-            )
-            .filesystem,
-            namespaces: parse_embedded::<NamespaceFile>(
-                "namespaces.toml",
-                include_str!("../data/namespaces.toml"),
-            )
-            .namespace,
-            capabilities: parse_embedded::<CapabilityFile>(
-                "capabilities.toml",
-                include_str!("../data/capabilities.toml"),
-            )
-            .capability,
-        }
+        postcard::from_bytes(ENCODED)
+            .unwrap_or_else(|error| panic!("embedded kernel catalog does not decode: {error}"))
     }
 
     /// All architectures, in catalog order.
@@ -166,7 +89,7 @@ impl Kernel {
         self.params.iter().find(|entry| entry.name == name)
     }
 
-    /// All system calls: the book's 335 rows plus the extra rows described in
+    /// All system calls: the book's table plus the extra rows described in
     /// `data/syscalls.toml`.
     #[must_use]
     pub fn syscalls(&self) -> &[Syscall] {
@@ -226,23 +149,6 @@ impl Kernel {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn unknown_fields_are_rejected() {
-        let text = "[[namespace]]\nname = \"pid\"\nclone_flag = \"CLONE_NEWPID\"\n\
-                    supported = false\nnote = \"\"\nsource = \"x\"\ncolour = \"red\"\n";
-        let error = toml::from_str::<NamespaceFile>(text)
-            .err()
-            .map(|e| e.to_string());
-        assert!(error.is_some_and(|message| message.contains("colour")));
-    }
-
-    #[test]
-    fn unknown_status_words_are_rejected() {
-        let text = "[[capability]]\nid = \"x\"\ntitle = \"x\"\narea = \"system\"\n\
-                    support = \"maybe\"\nreason = \"x\"\nsyscalls = []\nsource = \"x\"\n";
-        assert!(toml::from_str::<CapabilityFile>(text).is_err());
-    }
 
     #[test]
     fn lookups_find_entries_by_name() {

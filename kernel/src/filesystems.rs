@@ -16,6 +16,19 @@ pub enum FsStatus {
     Unsupported,
 }
 
+impl FsStatus {
+    /// The word the data file uses, e.g. `"mountable"`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FsStatus::Mountable => "mountable",
+            FsStatus::Emulated => "emulated",
+            FsStatus::Internal => "internal",
+            FsStatus::Unsupported => "unsupported",
+        }
+    }
+}
+
 /// One row of `data/filesystems.toml`.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -96,6 +96,17 @@ pub enum ParamStatus {
     AcceptedIgnored,
 }
 
+impl ParamStatus {
+    /// The word the data file uses, e.g. `"accepted-ignored"`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamStatus::Implemented => "implemented",
+            ParamStatus::AcceptedIgnored => "accepted-ignored",
+        }
+    }
+}
+
 /// Where a parameter's name and meaning come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -68,18 +68,25 @@ impl<'k> Entry<'k> {
     }
 
     /// A short status as written in the data files, e.g. `"unsupported"`, `"partial"`,
-    /// `"root-capable"`, `"tier-1"`.
+    /// `"mountable (can be root)"`, `"tier-1"`; for a system call also its numbers, e.g.
+    /// `"supported (full coverage); number 0 on x86_64, 63 on riscv64 and loongarch64"`.
     #[must_use]
     pub fn status(&self) -> String {
         match self {
-            Entry::Capability(entry) => word(entry.support),
-            Entry::Param(entry) => word(entry.status),
-            Entry::Syscall(entry) if !entry.supported => "unsupported".to_owned(),
-            Entry::Syscall(entry) => format!("supported ({} coverage)", word(entry.coverage)),
-            Entry::Filesystem(entry) if entry.can_be_root => {
-                format!("{} (can be root)", word(entry.status))
+            Entry::Capability(entry) => entry.support.as_str().to_owned(),
+            Entry::Param(entry) => entry.status.as_str().to_owned(),
+            Entry::Syscall(entry) if !entry.supported => {
+                format!("unsupported; number {}", entry.numbers_text())
             }
-            Entry::Filesystem(entry) => word(entry.status),
+            Entry::Syscall(entry) => format!(
+                "supported ({} coverage); number {}",
+                entry.coverage.as_str(),
+                entry.numbers_text()
+            ),
+            Entry::Filesystem(entry) if entry.can_be_root => {
+                format!("{} (can be root)", entry.status.as_str())
+            }
+            Entry::Filesystem(entry) => entry.status.as_str().to_owned(),
             Entry::Namespace(entry) => (if entry.supported {
                 "supported"
             } else {
@@ -95,7 +102,7 @@ impl<'k> Entry<'k> {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            Entry::Architecture(entry) => word(entry.tier),
+            Entry::Architecture(entry) => entry.tier.as_str().to_owned(),
         }
     }
 
@@ -216,14 +223,6 @@ impl Kernel {
         // A stable sort keeps table and catalog order within each rank.
         hits.sort_by_key(|hit| hit.rank);
         hits
-    }
-}
-
-/// A status enum in the spelling of the data files (kebab-case).
-fn word<T: serde::Serialize>(value: T) -> String {
-    match toml::Value::try_from(value) {
-        Ok(toml::Value::String(text)) => text,
-        _ => String::new(),
     }
 }
 
