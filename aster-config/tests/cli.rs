@@ -38,7 +38,7 @@ fn explain_prints_each_code_and_rejects_unknown_ones() {
     let list = aster_config(&["explain"]);
     assert_eq!(
         String::from_utf8_lossy(&list.stdout).lines().count(),
-        aster_config::Code::ALL.len()
+        aster_compiler::Code::ALL.len()
     );
 }
 

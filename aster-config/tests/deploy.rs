@@ -71,7 +71,7 @@ fn first_apply_on_an_empty_root_installs_and_rebuilds() {
         [format!("test -I nixos-config={}", configuration.display())]
     );
     // The rebuild ran after the swap: it saw the new configuration.nix.
-    let new_hash = aster_config::emit::tree::sha256_hex(&compiled(&spec)["configuration.nix"]);
+    let new_hash = aster_compiler::sha256_hex(&compiled(&spec)["configuration.nix"]);
     assert!(
         machine
             .log()
@@ -315,7 +315,7 @@ fn a_failing_rebuild_puts_the_previous_files_back_and_shows_its_error() {
     );
     assert_eq!(machine.managed_files(), old);
     // The failed rebuild had seen the new files.
-    let new_hash = aster_config::emit::tree::sha256_hex(&new["configuration.nix"]);
+    let new_hash = aster_compiler::sha256_hex(&new["configuration.nix"]);
     assert!(
         machine
             .log()
@@ -606,7 +606,7 @@ fn not_root_while_targeting_slash_is_a_clear_error() {
         vec!["rollback", "--yes"],
     ] {
         let mut command = machine.command(&args, &[]);
-        let is_root = aster_config::deploy::proc::effective_uid() == Some(0);
+        let is_root = aster_deploy::proc::effective_uid() == Some(0);
         if is_root {
             // Run the binary as `nobody` instead, from a copy `nobody` can reach whatever the
             // permissions of the target folder.

@@ -12,7 +12,7 @@
 
 mod common;
 
-use aster_config::{Input, build, nix::string_literal};
+use aster_compiler::{Input, build, nix::string_literal};
 use common::{root, toml_files};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -70,7 +70,7 @@ fn render_node(node: &OptionTree) -> String {
     }
 }
 
-fn stub_pkgs(spec: &aster_config::Spec) -> String {
+fn stub_pkgs(spec: &aster_compiler::Spec) -> String {
     let mut attrs: Vec<String> = spec.packages.install.clone();
     attrs.extend(
         spec.users
@@ -115,7 +115,7 @@ fn emitted_configurations_type_check_with_the_real_lib() {
         let spec = built.checked.spec.clone().unwrap();
         let output = built.output.expect("example builds");
         let dir = scratch.path().join(&stem);
-        aster_config::output::write(&output, &dir).unwrap();
+        aster_compiler::output::write(&output, &dir).unwrap();
         let stub = format!(
             "{{ lib, ... }}:\nlet types = lib.types; in\n{{\n  options = {declarations};\n  config._module.check = false;\n  config._module.args.pkgs = {};\n}}\n",
             stub_pkgs(&spec)

@@ -3,7 +3,7 @@
 
 mod common;
 
-use aster_config::{Input, build};
+use aster_compiler::{Input, build};
 use common::{nix_parse_failures, root, toml_files};
 
 #[test]
@@ -29,7 +29,7 @@ fn examples_build_and_match_their_snapshots() {
             .checked
             .diagnostics
             .iter()
-            .filter(|d| d.severity == aster_config::Severity::Error)
+            .filter(|d| d.severity == aster_compiler::Severity::Error)
             .collect();
         assert!(errors.is_empty(), "{stem} has errors: {errors:#?}");
         let output = first.output.expect("output");
@@ -55,7 +55,7 @@ fn examples_build_and_match_their_snapshots() {
             insta::assert_snapshot!(format!("{stem}__warnings"), warnings.join("\n"));
         });
         let dir = scratch.path().join(&stem);
-        aster_config::output::write(&output, &dir).expect("write output");
+        aster_compiler::output::write(&output, &dir).expect("write output");
         written.extend(output.nix_files().map(|(path, _)| dir.join(path)));
     }
     let failures = nix_parse_failures(&written);
@@ -69,9 +69,9 @@ fn examples_build_and_match_their_snapshots() {
 #[test]
 fn full_trees_hold_the_distro_and_parse() {
     let scratch = tempfile::tempdir().expect("temp dir");
-    let options = aster_config::Options {
+    let options = aster_compiler::Options {
         full: true,
-        ..aster_config::Options::default()
+        ..aster_compiler::Options::default()
     };
     let mut nix_files = Vec::new();
     for example in toml_files(&root().join("examples")) {
@@ -82,7 +82,7 @@ fn full_trees_hold_the_distro_and_parse() {
             bytes: &bytes,
             base_dir: example.parent(),
         };
-        let output = aster_config::build_with(input, &options)
+        let output = aster_compiler::build_with(input, &options)
             .output
             .expect("full output");
         for required in [
@@ -96,7 +96,7 @@ fn full_trees_hold_the_distro_and_parse() {
             );
         }
         let dir = scratch.path().join(&stem);
-        aster_config::output::write(&output, &dir).expect("write");
+        aster_compiler::output::write(&output, &dir).expect("write");
         nix_files.extend(output.nix_files().map(|(path, _)| dir.join(path)));
         let listing: Vec<&str> = output.files().keys().map(String::as_str).collect();
         insta::with_settings!({ snapshot_path => "../../tests/snapshots/examples", prepend_module_to_snapshot => false }, {

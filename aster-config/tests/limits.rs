@@ -11,9 +11,9 @@
 
 mod common;
 
-use aster_config::source::MAX_SPEC_BYTES;
-use aster_config::tree::MAX_DEPTH;
-use aster_config::{Built, Input, Severity};
+use aster_compiler::MAX_DEPTH;
+use aster_compiler::MAX_SPEC_BYTES;
+use aster_compiler::{Built, Input, Severity};
 use common::aster_config;
 use std::os::unix::fs::symlink;
 use std::path::Path;
@@ -25,7 +25,7 @@ fn build(bytes: &[u8]) -> Built {
 }
 
 fn build_in(bytes: &[u8], base_dir: Option<&Path>) -> Built {
-    aster_config::build(Input {
+    aster_compiler::build(Input {
         name: "limits.toml",
         bytes,
         base_dir,
@@ -317,7 +317,7 @@ fn mebibyte_of(header: &str, entry: impl Fn(usize) -> String) -> String {
 /// Checks `text` with the library and returns how long it took.
 fn time_check(name: &str, text: &str) -> Duration {
     let started = Instant::now();
-    let checked = aster_config::check(Input {
+    let checked = aster_compiler::check(Input {
         name: "many.toml",
         bytes: text.as_bytes(),
         base_dir: None,
@@ -414,7 +414,7 @@ fn listing(dir: &Path) -> Vec<String> {
     out
 }
 
-fn example_output() -> aster_config::OutputTree {
+fn example_output() -> aster_compiler::OutputTree {
     let example = common::root().join("examples/with-override.toml");
     let bytes = std::fs::read(&example).unwrap();
     let built = build_in(&bytes, example.parent());
@@ -427,7 +427,7 @@ fn output_is_written_only_inside_the_chosen_folder() {
     let scratch = tempfile::tempdir().expect("temp dir");
     let target = scratch.path().join("out");
     for _ in 0..2 {
-        aster_config::output::write(&tree, &target).expect("write");
+        aster_compiler::output::write(&tree, &target).expect("write");
         let mut expected: Vec<String> = tree
             .files()
             .keys()
@@ -440,7 +440,7 @@ fn output_is_written_only_inside_the_chosen_folder() {
             })
             .chain([
                 "out".to_owned(),
-                format!("out/{}", aster_config::emit::MANIFEST_FILE),
+                format!("out/{}", aster_compiler::MANIFEST_FILE),
             ])
             .collect();
         expected.sort();
@@ -493,14 +493,14 @@ fn a_symbolic_link_as_the_output_folder_is_refused() {
     std::fs::create_dir(&elsewhere).unwrap();
     let link = scratch.path().join("out");
     symlink(&elsewhere, &link).unwrap();
-    let error = aster_config::output::write(&tree, &link).expect_err("a link must be refused");
+    let error = aster_compiler::output::write(&tree, &link).expect_err("a link must be refused");
     assert!(error.to_string().contains("symbolic link"), "{error}");
     assert!(listing(&elsewhere).is_empty(), "wrote through the link");
     // A dangling link is refused too, and its target is not created.
     let missing = scratch.path().join("missing");
     let dangling = scratch.path().join("dangling");
     symlink(&missing, &dangling).unwrap();
-    assert!(aster_config::output::write(&tree, &dangling).is_err());
+    assert!(aster_compiler::output::write(&tree, &dangling).is_err());
     assert!(!missing.exists());
     // The binary says so and exits 2 (an I/O problem, not a spec error).
     let example = common::root().join("examples/minimal.toml");
@@ -519,7 +519,7 @@ fn symbolic_links_inside_an_earlier_output_are_never_followed() {
     let tree = example_output();
     let scratch = tempfile::tempdir().expect("temp dir");
     let target = scratch.path().join("out");
-    aster_config::output::write(&tree, &target).expect("first write");
+    aster_compiler::output::write(&tree, &target).expect("first write");
     let victim = scratch.path().join("victim.txt");
     std::fs::write(&victim, "precious").unwrap();
     let victim_dir = scratch.path().join("victim-dir");
@@ -530,7 +530,7 @@ fn symbolic_links_inside_an_earlier_output_are_never_followed() {
     symlink(&victim, target.join("configuration.nix")).unwrap();
     std::fs::remove_dir_all(target.join("overlays")).unwrap();
     symlink(&victim_dir, target.join("overlays")).unwrap();
-    aster_config::output::write(&tree, &target).expect("second write");
+    aster_compiler::output::write(&tree, &target).expect("second write");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
     assert_eq!(listing(&victim_dir), ["keep.txt"]);
     assert!(
@@ -548,11 +548,11 @@ fn symbolic_links_inside_an_earlier_output_are_never_followed() {
     std::fs::create_dir(&foreign).unwrap();
     std::fs::write(foreign.join("hardware-configuration.nix"), "{ }").unwrap();
     symlink(
-        target.join(aster_config::emit::MANIFEST_FILE),
-        foreign.join(aster_config::emit::MANIFEST_FILE),
+        target.join(aster_compiler::MANIFEST_FILE),
+        foreign.join(aster_compiler::MANIFEST_FILE),
     )
     .unwrap();
-    let error = aster_config::output::write(&tree, &foreign).expect_err("not ours");
+    let error = aster_compiler::output::write(&tree, &foreign).expect_err("not ours");
     assert!(
         error
             .to_string()

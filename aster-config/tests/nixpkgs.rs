@@ -3,23 +3,27 @@
 
 mod common;
 
-use aster_config::nixpkgs::{Lookup, Outcome};
-use aster_config::{Code, Input, Options, check_with};
+use aster_compiler::PackageLookup as Outcome;
+use aster_compiler::{Code, Input, Options, PackageIndex, check_with};
+use aster_nixpkgs::{Lookup, Nixpkgs};
 use common::root;
 
-fn run(spec: &str, cache: &std::path::Path) -> aster_config::Checked {
-    let options = Options {
-        nixpkgs: Lookup::Path(root().join("tests/fixtures/nixpkgs")),
-        cache_dir: Some(cache.to_path_buf()),
-        ..Options::default()
-    };
+fn run(spec: &str, cache: &std::path::Path) -> aster_compiler::Checked {
+    let index = Nixpkgs::new(
+        Lookup::Path(root().join("tests/fixtures/nixpkgs")),
+        Some(cache.to_path_buf()),
+    )
+    .expect("a lookup that is not off");
     check_with(
         Input {
             name: "spec.toml",
             bytes: spec.as_bytes(),
             base_dir: None,
         },
-        &options,
+        &Options {
+            packages: Some(&index as &dyn PackageIndex),
+            full: false,
+        },
     )
 }
 
@@ -75,9 +79,11 @@ fn unknown_packages_get_real_suggestions_and_the_list_is_cached() {
     );
     assert_eq!(first.diagnostics, second.diagnostics);
     // A nixpkgs path that is not one is reported, not fatal.
+    let missing = Nixpkgs::new(Lookup::Path(cache.path().join("missing")), None)
+        .expect("a lookup that is not off");
     let options = Options {
-        nixpkgs: Lookup::Path(cache.path().join("missing")),
-        ..Options::default()
+        packages: Some(&missing as &dyn PackageIndex),
+        full: false,
     };
     let skipped = check_with(
         Input {

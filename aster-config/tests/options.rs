@@ -5,9 +5,9 @@
 
 mod common;
 
-use aster_config::emit::options::sections;
-use aster_config::nix::{Binding, Expr};
-use aster_config::{Input, build};
+use aster_compiler::nix::{Binding, Expr};
+use aster_compiler::options::sections;
+use aster_compiler::{Input, build};
 use common::{root, toml_files};
 
 struct Row {
@@ -19,7 +19,8 @@ struct Row {
 
 fn rows() -> Vec<Row> {
     let text =
-        std::fs::read_to_string(root().join("aster-config/data/nixos-options.toml")).unwrap();
+        std::fs::read_to_string(root().join("aster-config/compiler/data/nixos-options.toml"))
+            .unwrap();
     let document = text.parse::<toml_edit::DocumentMut>().expect("valid TOML");
     let field = |table: &toml_edit::Table, key: &str| {
         table

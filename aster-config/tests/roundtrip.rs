@@ -11,7 +11,7 @@
 //! patches and modules with awkward file names.
 //!
 //! Each spec is written with `toml_edit` (so the TOML escaping is right), compiled with
-//! [`aster_config::build`], and the output files are written to a temporary folder. One
+//! [`aster_compiler::build`], and the output files are written to a temporary folder. One
 //! `nix-instantiate --eval --strict --json` call then evaluates every case at once and prints
 //! what Nix sees at each of those places.
 //!
@@ -97,7 +97,7 @@ enum Compiled {
 fn compile(case: &Case, dir: &Path) -> Result<Compiled, String> {
     let toml = case.toml();
     let built = std::panic::catch_unwind(|| {
-        aster_config::build(aster_config::Input {
+        aster_compiler::build(aster_compiler::Input {
             name: "case.toml",
             bytes: toml.as_bytes(),
             base_dir: None,
@@ -111,7 +111,7 @@ fn compile(case: &Case, dir: &Path) -> Result<Compiled, String> {
     let Some(output) = built.output else {
         let codes: BTreeSet<String> = diagnostics
             .iter()
-            .filter(|d| d.severity == aster_config::Severity::Error)
+            .filter(|d| d.severity == aster_compiler::Severity::Error)
             .map(|d| d.code.as_str().to_owned())
             .collect();
         if codes.is_empty() {
@@ -416,7 +416,7 @@ fn copied_files_are_the_files_nix_reads() {
     doc["overrides"]["hello"]["patches"] = toml_edit::value(patches);
     doc["imports"]["modules"] = toml_edit::value(modules);
     let text = doc.to_string();
-    let built = aster_config::build(aster_config::Input {
+    let built = aster_compiler::build(aster_compiler::Input {
         name: "files.toml",
         bytes: text.as_bytes(),
         base_dir: Some(&spec_dir),
@@ -425,7 +425,7 @@ fn copied_files_are_the_files_nix_reads() {
         .output
         .unwrap_or_else(|| panic!("refused: {:?}", built.checked.diagnostics));
     let out = scratch.path().join("out");
-    aster_config::output::write(&output, &out).expect("write");
+    aster_compiler::output::write(&output, &out).expect("write");
     let nix = r"
 let
   m = import ./configuration.nix { config = { }; lib = { optional = c: x: if c then [ x ] else [ ]; }; pkgs = { }; };

@@ -27,7 +27,7 @@ fn check_generated(relative: &str, expected: &str) {
 fn checked_in_schema_is_current() {
     check_generated(
         "schema/aster-config.schema.json",
-        &aster_config::schema::spec_schema_text(),
+        &aster_compiler::schema::spec_schema_text(),
     );
 }
 
@@ -35,13 +35,13 @@ fn checked_in_schema_is_current() {
 fn diagnostics_reference_is_current() {
     check_generated(
         "docs/diagnostics.md",
-        &aster_config::diagnostic::reference_markdown(),
+        &aster_compiler::diagnostic::reference_markdown(),
     );
 }
 
 #[test]
 fn every_code_has_a_real_explanation() {
-    for code in aster_config::Code::ALL {
+    for code in aster_compiler::Code::ALL {
         let text = code.explanation();
         assert!(
             text.starts_with(&format!("# {code}")),

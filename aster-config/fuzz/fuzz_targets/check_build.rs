@@ -14,14 +14,14 @@
 
 #![no_main]
 
-use aster_config::{Code, Input};
+use aster_compiler::{Code, Input};
 use libfuzzer_sys::fuzz_target;
 use std::path::{Component, Path};
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
 
 fuzz_target!(|data: &[u8]| {
-    let built = aster_config::build(Input {
+    let built = aster_compiler::build(Input {
         name: "fuzz.toml",
         bytes: data,
         base_dir: Some(Path::new(EXAMPLES)),

@@ -10,10 +10,10 @@
 use super::plan::{compile, fail, render, report_findings, use_color};
 use super::render::{Style, usage_error};
 use super::{ColorChoice, EXIT_OK, EXIT_USAGE};
-use aster_config::deploy::rebuild::{self, Event, RebuildCommand};
-use aster_config::deploy::recover::Finding;
-use aster_config::deploy::session::{self, Intent, Locked, Prepared, RebuildEnd, Report};
-use aster_config::deploy::{DeployError, Target};
+use aster_deploy::rebuild::{self, Event, RebuildCommand};
+use aster_deploy::recover::Finding;
+use aster_deploy::session::{self, Intent, Locked, Prepared, RebuildEnd, Report};
+use aster_deploy::{DeployError, Target};
 use aster_distro::{ActionStatus, RebuildAction};
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::path::PathBuf;
@@ -115,7 +115,7 @@ pub fn run(args: &Args, style: &Style, color: ColorChoice) -> u8 {
 pub fn preflight(target: &Target, how: &How) -> Result<Option<PathBuf>, u8> {
     if !how.dry_run
         && target.is_system_root()
-        && aster_config::deploy::proc::effective_uid().is_some_and(|uid| uid != 0)
+        && aster_deploy::proc::effective_uid().is_some_and(|uid| uid != 0)
     {
         return Err(usage_error(
             "changing /etc/nixos and running nixos-rebuild need root: run this as root (for example with sudo), practise on a copy with `--root DIR`, or look first with `--dry-run`",
@@ -136,7 +136,7 @@ pub fn preflight(target: &Target, how: &How) -> Result<Option<PathBuf>, u8> {
         findings.iter().find(|f| matches!(f, Finding::LockHeld(_)))
     {
         return Err(fail(&DeployError::LockHeld {
-            path: aster_config::deploy::lock::lock_path(&target.state_dir()),
+            path: aster_deploy::lock::lock_path(&target.state_dir()),
             owner: owner.clone(),
         }));
     }

@@ -27,15 +27,18 @@ pub fn run(args: &Args, style: &Style) -> u8 {
         Ok(read) => read,
         Err(message) => return usage_error(&message),
     };
-    let built = aster_config::build_with(
-        aster_config::Input {
+    let index = args.nixpkgs.index();
+    let built = aster_compiler::build_with(
+        aster_compiler::Input {
             name: &name,
             bytes: &bytes,
             base_dir: dir.as_deref(),
         },
-        &aster_config::Options {
+        &aster_compiler::Options {
+            packages: index
+                .as_ref()
+                .map(|i| i as &dyn aster_compiler::PackageIndex),
             full: args.full,
-            ..args.nixpkgs.options()
         },
     );
     let checked = &built.checked;
@@ -45,7 +48,7 @@ pub fn run(args: &Args, style: &Style) -> u8 {
         style.status(&format!("{name}: nothing written"));
         return EXIT_SPEC_ERRORS;
     };
-    match aster_config::output::write(&output, &args.output) {
+    match aster_compiler::output::write(&output, &args.output) {
         Ok(()) => {
             style.status(&format!(
                 "{name}: wrote {} file(s) to {}",

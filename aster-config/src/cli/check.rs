@@ -27,23 +27,20 @@ pub struct NixpkgsArgs {
 }
 
 impl NixpkgsArgs {
-    /// The library options these flags stand for.
-    pub fn options(&self) -> aster_config::Options {
-        let nixpkgs = match (&self.nixpkgs, self.no_nixpkgs) {
-            (_, true) => aster_config::nixpkgs::Lookup::Off,
-            (Some(path), false) => aster_config::nixpkgs::Lookup::Path(path.clone()),
-            (None, false) => aster_config::nixpkgs::Lookup::NixPath,
+    /// The package index these flags stand for (`None`: names are not looked up).
+    pub fn index(&self) -> Option<aster_nixpkgs::Nixpkgs> {
+        let lookup = match (&self.nixpkgs, self.no_nixpkgs) {
+            (_, true) => aster_nixpkgs::Lookup::Off,
+            (Some(path), false) => aster_nixpkgs::Lookup::Path(path.clone()),
+            (None, false) => aster_nixpkgs::Lookup::NixPath,
         };
-        aster_config::Options {
-            nixpkgs,
-            ..aster_config::Options::default()
-        }
+        aster_nixpkgs::Nixpkgs::new(lookup, None)
     }
 }
 
 /// Tells the user, once, when package names could not be checked.
-pub fn report_lookup(style: &Style, outcome: &aster_config::nixpkgs::Outcome) {
-    if let aster_config::nixpkgs::Outcome::Skipped(reason) = outcome {
+pub fn report_lookup(style: &Style, outcome: &aster_compiler::PackageLookup) {
+    if let aster_compiler::PackageLookup::Skipped(reason) = outcome {
         style.status(&format!(
             "note: package names were not checked against nixpkgs: {reason}"
         ));
@@ -55,13 +52,19 @@ pub fn run(args: &Args, style: &Style) -> u8 {
         Ok(read) => read,
         Err(message) => return usage_error(&message),
     };
-    let checked = aster_config::check_with(
-        aster_config::Input {
+    let index = args.nixpkgs.index();
+    let checked = aster_compiler::check_with(
+        aster_compiler::Input {
             name: &name,
             bytes: &bytes,
             base_dir: dir.as_deref(),
         },
-        &args.nixpkgs.options(),
+        &aster_compiler::Options {
+            packages: index
+                .as_ref()
+                .map(|i| i as &dyn aster_compiler::PackageIndex),
+            full: false,
+        },
     );
     style.diagnostics(&name, checked.source.as_ref(), &checked.diagnostics);
     report_lookup(style, &checked.package_lookup);

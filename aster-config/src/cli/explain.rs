@@ -1,7 +1,7 @@
 //! `aster-config explain CODE`: the documentation of a diagnostic code.
 
 use super::{EXIT_OK, EXIT_USAGE};
-use aster_config::Code;
+use aster_compiler::Code;
 
 /// Arguments of `explain`.
 #[derive(Debug, clap::Args)]

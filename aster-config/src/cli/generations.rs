@@ -4,9 +4,9 @@
 
 use super::plan::{fail, report_findings};
 use super::{EXIT_OK, Format};
-use aster_config::deploy::Target;
-use aster_config::deploy::generations::Store;
-use aster_config::deploy::time::format_utc;
+use aster_deploy::Target;
+use aster_deploy::generations::Store;
+use aster_deploy::time::format_utc;
 use std::path::PathBuf;
 
 /// Arguments of `generations`.

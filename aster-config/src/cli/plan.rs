@@ -6,11 +6,11 @@
 
 use super::render::{Style, usage_error};
 use super::{ColorChoice, EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, Format, read_spec};
-use aster_config::deploy::Target;
-use aster_config::deploy::plan::{Baseline, FileChangeKind, FileNote, Plan};
-use aster_config::deploy::recover::{self, Finding};
-use aster_config::deploy::session::{self, Desired};
-use aster_config::deploy::summary::{OptionChange, SpecChanges};
+use aster_deploy::Target;
+use aster_deploy::plan::{Baseline, FileChangeKind, FileNote, Plan};
+use aster_deploy::recover::{self, Finding};
+use aster_deploy::session::{self, Desired};
+use aster_deploy::summary::{OptionChange, SpecChanges};
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
@@ -73,7 +73,7 @@ pub fn run(args: &Args, style: &Style, format: Format, color: ColorChoice) -> u8
 /// spec's name and the files to install.
 pub fn compile(path: &Path, style: &Style) -> Result<(String, Desired), u8> {
     let (bytes, name, dir) = read_spec(path).map_err(|message| usage_error(&message))?;
-    let built = aster_config::build(aster_config::Input {
+    let built = aster_compiler::build(aster_compiler::Input {
         name: &name,
         bytes: &bytes,
         base_dir: dir.as_deref(),
@@ -274,7 +274,7 @@ fn paint_diff(diff: &str, color: bool) -> String {
 
 fn json(name: &str, target: &Target, plan: &Plan) -> String {
     let c = &plan.changes;
-    let ports = |p: &[aster_config::deploy::summary::Port]| -> Vec<String> {
+    let ports = |p: &[aster_deploy::summary::Port]| -> Vec<String> {
         p.iter().map(ToString::to_string).collect()
     };
     let baseline = match &plan.baseline {

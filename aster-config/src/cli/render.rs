@@ -1,8 +1,8 @@
 //! Printing diagnostics: miette's annotated snippets for people, JSON for tools.
 
 use super::{ColorChoice, EXIT_USAGE, Format};
-use aster_config::diagnostic::{Diagnostic, Diagnostics, Severity};
-use aster_config::source::SourceFile;
+use aster_compiler::SourceFile;
+use aster_compiler::diagnostic::{Diagnostic, Diagnostics, Severity};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::io::IsTerminal as _;
 use std::sync::Arc;

@@ -7,10 +7,10 @@ use super::ColorChoice;
 use super::EXIT_USAGE;
 use super::apply::{How, carry_out, choose_action, preflight, warn_local_activation};
 use super::plan::{fail, render, use_color};
-use aster_config::deploy::generations::{Generation, Store};
-use aster_config::deploy::rebuild::RebuildCommand;
-use aster_config::deploy::session::{self, Desired, Source};
-use aster_config::deploy::{DeployError, Target};
+use aster_deploy::generations::{Generation, Store};
+use aster_deploy::rebuild::RebuildCommand;
+use aster_deploy::session::{self, Desired, Source};
+use aster_deploy::{DeployError, Target};
 use std::io::IsTerminal as _;
 
 /// Arguments of `rollback`.

@@ -250,7 +250,7 @@ pub fn wait_for(condition: impl Fn() -> bool) {
 pub fn compiled(spec: &Path) -> BTreeMap<String, Vec<u8>> {
     let bytes = fs::read(spec).unwrap();
     let name = spec.file_name().unwrap().to_string_lossy().into_owned();
-    let built = aster_config::build(aster_config::Input {
+    let built = aster_compiler::build(aster_compiler::Input {
         name: &name,
         bytes: &bytes,
         base_dir: spec.parent(),

@@ -1,0 +1,5 @@
+//! Small helpers more than one pass uses: content hashes and "did you mean" suggestions.
+//! Nothing here knows about specs or NixOS; every pass may import it.
+
+pub mod hash;
+pub mod suggest;

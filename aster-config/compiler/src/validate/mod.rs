@@ -1,0 +1,607 @@
+//! The shape check: the parsed document against the spec's JSON Schema.
+//!
+//! This pass walks the [`Node`] tree and the schema side by side and reports unknown keys (with
+//! "did you mean"), wrong types, values outside an enum or a range, and missing keys — every one
+//! of them, with the span of the key or value. It returns the document as JSON with every invalid
+//! part left out, so the typed spec can still be built from the rest and the meaning checks still
+//! run: one run reports every problem in the file.
+//!
+//! It understands the part of JSON Schema that `schemars` produces for the spec types: `$ref`,
+//! `type`, `properties`, `additionalProperties`, `required`, `items`, `enum`, `const`,
+//! `oneOf`/`anyOf`/`allOf`, `minimum`/`maximum`, `minLength`/`maxLength`, and `{"not": {}}`, which marks a
+//! key that exists only so that a later check can refuse it with a reason.
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::tree::{Node, Path, Segment, Value as Toml, display_path};
+use serde_json::{Map, Value as Json};
+
+/// Checks `root` against `schema` and returns the valid part of the document as JSON.
+pub fn check(root: &Node, schema: &Json, diagnostics: &mut Diagnostics) -> Json {
+    let mut validator = Validator {
+        root_schema: schema,
+        diagnostics,
+    };
+    validator
+        .node(root, schema, &mut Vec::new())
+        .unwrap_or(Json::Object(Map::new()))
+}
+
+struct Validator<'s, 'd> {
+    root_schema: &'s Json,
+    diagnostics: &'d mut Diagnostics,
+}
+
+impl<'s> Validator<'s, '_> {
+    fn resolve(&self, schema: &'s Json) -> &'s Json {
+        let mut schema = schema;
+        for _ in 0..16 {
+            let Some(reference) = schema.get("$ref").and_then(Json::as_str) else {
+                break;
+            };
+            let Some(pointer) = reference.strip_prefix('#') else {
+                break;
+            };
+            match self.root_schema.pointer(pointer) {
+                Some(target) => schema = target,
+                None => break,
+            }
+        }
+        schema
+    }
+
+    fn node(&mut self, node: &Node, schema: &'s Json, path: &mut Path) -> Option<Json> {
+        let schema = self.resolve(schema);
+        match schema {
+            Json::Bool(true) => return self.any(node, path),
+            Json::Bool(false) => {
+                self.report_not_allowed(node, path);
+                return None;
+            }
+            _ => {}
+        }
+        if schema
+            .get("not")
+            .is_some_and(|n| n.as_object().is_some_and(Map::is_empty))
+        {
+            return self.any(node, path);
+        }
+        if let Some(Json::Array(parts)) = schema.get("allOf") {
+            // schemars writes a described reference as `allOf: [ {$ref} ]`; every part must hold.
+            let mut value = None;
+            for part in parts {
+                value = Some(self.node(node, part, path)?);
+            }
+            return value;
+        }
+        if let Some(choices) = const_choices(self, schema) {
+            return self.choice(node, &choices, path);
+        }
+        for keyword in ["oneOf", "anyOf"] {
+            if let Some(Json::Array(alternatives)) = schema.get(keyword) {
+                return self.alternatives(node, alternatives, path);
+            }
+        }
+        if let Some(expected) = schema.get("type")
+            && !type_matches(expected, node)
+        {
+            self.report_type(node, expected, path);
+            return None;
+        }
+        match &node.value {
+            Toml::Table(entries) => self.table(node, entries, schema, path),
+            Toml::Array(items) => Some(self.array(items, schema, path)),
+            Toml::Integer(i) => self.range(node, *i, schema, path).then(|| Json::from(*i)),
+            Toml::String(s) => self
+                .length(node, s, schema, path)
+                .then(|| Json::from(s.clone())),
+            _ => self.any(node, path),
+        }
+    }
+
+    fn table(
+        &mut self,
+        node: &Node,
+        entries: &[(String, Node)],
+        schema: &'s Json,
+        path: &mut Path,
+    ) -> Option<Json> {
+        let properties = schema.get("properties").and_then(Json::as_object);
+        let additional = schema.get("additionalProperties");
+        let mut out = Map::new();
+        for (key, child) in entries {
+            path.push(Segment::Key(key.clone()));
+            let child_schema = properties.and_then(|p| p.get(key)).or(match additional {
+                Some(Json::Bool(false)) => None,
+                Some(other) => Some(other),
+                None if properties.is_some() => None,
+                None => Some(&Json::Bool(true)),
+            });
+            match child_schema {
+                Some(child_schema) => {
+                    if let Some(value) = self.node(child, child_schema, path) {
+                        out.insert(key.clone(), value);
+                    }
+                }
+                None => self.report_unknown(key, child, properties, path),
+            }
+            path.pop();
+        }
+        let mut complete = true;
+        for required in schema
+            .get("required")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(name) = required.as_str() else {
+                continue;
+            };
+            if !entries.iter().any(|(k, _)| k == name) {
+                complete = false;
+                let hint = properties
+                    .and_then(|p| p.get(name))
+                    .map(|s| self.resolve(s))
+                    .and_then(|s| s.get("description"))
+                    .and_then(Json::as_str)
+                    .map(first_sentence);
+                let mut diagnostic = Diagnostic::new(
+                    Code::MissingKey,
+                    format!("`{}` needs the key `{name}`", display_path(path)),
+                )
+                .at(
+                    node.key_span.clone().or(node.span.clone()),
+                    format!("`{name}` is missing here"),
+                );
+                if let Some(hint) = hint {
+                    diagnostic = diagnostic.help(format!("add `{name} = …`: {hint}"));
+                }
+                self.diagnostics.push(diagnostic);
+            } else if !out.contains_key(name) {
+                complete = false;
+            }
+        }
+        complete.then_some(Json::Object(out))
+    }
+
+    fn array(&mut self, items: &[Node], schema: &'s Json, path: &mut Path) -> Json {
+        let item_schema = schema.get("items").unwrap_or(&Json::Bool(true));
+        let mut out = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            path.push(Segment::Index(index));
+            if let Some(value) = self.node(item, item_schema, path) {
+                out.push(value);
+            }
+            path.pop();
+        }
+        Json::Array(out)
+    }
+
+    fn alternatives(
+        &mut self,
+        node: &Node,
+        alternatives: &'s [Json],
+        path: &mut Path,
+    ) -> Option<Json> {
+        let mut first_failure = None;
+        for alternative in alternatives {
+            let mut scratch = Diagnostics::new();
+            let mut trial = Validator {
+                root_schema: self.root_schema,
+                diagnostics: &mut scratch,
+            };
+            let value = trial.node(node, alternative, path);
+            if !scratch.has_errors() {
+                self.diagnostics.extend(scratch);
+                return value;
+            }
+            if first_failure.is_none()
+                && type_matches(
+                    self.resolve(alternative).get("type").unwrap_or(&Json::Null),
+                    node,
+                )
+            {
+                first_failure = Some(scratch);
+            }
+        }
+        match first_failure {
+            Some(diagnostics) => self.diagnostics.extend(diagnostics),
+            None => self.diagnostics.push(
+                Diagnostic::new(
+                    Code::WrongType,
+                    format!("`{}` has a value of the wrong type", display_path(path)),
+                )
+                .at(
+                    node.span.clone(),
+                    format!("{} is not accepted here", node.kind()),
+                ),
+            ),
+        }
+        None
+    }
+
+    fn choice(&mut self, node: &Node, choices: &[String], path: &Path) -> Option<Json> {
+        let Toml::String(value) = &node.value else {
+            self.report_type(node, &Json::from("string"), path);
+            return None;
+        };
+        if choices.iter().any(|c| c == value) {
+            return Some(Json::from(value.clone()));
+        }
+        let listed = choices
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut diagnostic = Diagnostic::new(
+            Code::InvalidChoice,
+            format!(
+                "`{value}` is not a valid choice for `{}`",
+                display_path(path)
+            ),
+        )
+        .at(node.span.clone(), format!("expected one of {listed}"));
+        if let Some(best) = crate::util::suggest::closest(value, choices.iter().map(String::as_str))
+        {
+            diagnostic = diagnostic.suggest(node.span.clone(), format!("\"{best}\""));
+            diagnostic.help = Some(format!("did you mean `{best}`?"));
+        } else {
+            diagnostic = diagnostic.help(format!("use one of {listed}"));
+        }
+        self.diagnostics.push(diagnostic);
+        None
+    }
+
+    fn range(&mut self, node: &Node, value: i64, schema: &Json, path: &Path) -> bool {
+        // The integer type behind the schema (its `format`) bounds the value too, even where
+        // schemars writes no `maximum` (a `u32` has only `minimum`): without this, a value that
+        // passes here would fail to fit its field when the spec is lowered.
+        let (type_min, type_max) = format_bounds(schema.get("format").and_then(Json::as_str));
+        let minimum = schema
+            .get("minimum")
+            .and_then(|m| integer_bound(m, f64::ceil))
+            .into_iter()
+            .chain(type_min)
+            .max();
+        let maximum = schema
+            .get("maximum")
+            .and_then(|m| integer_bound(m, f64::floor))
+            .into_iter()
+            .chain(type_max)
+            .min();
+        let value = i128::from(value);
+        let too_small = minimum.is_some_and(|m| value < m);
+        let too_large = maximum.is_some_and(|m| value > m);
+        if too_small || too_large {
+            let bounds = match (minimum, maximum) {
+                (Some(lo), Some(hi)) => format!("from {lo} to {hi}"),
+                (Some(lo), None) => format!("at least {lo}"),
+                (None, Some(hi)) => format!("at most {hi}"),
+                (None, None) => String::new(),
+            };
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::OutOfRange,
+                    format!("`{}` must be {bounds}, not {value}", display_path(path)),
+                )
+                .at(node.span.clone(), format!("expected a number {bounds}")),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn length(&mut self, node: &Node, value: &str, schema: &Json, path: &Path) -> bool {
+        let length = value.chars().count() as u64;
+        let min = schema.get("minLength").and_then(Json::as_u64);
+        let max = schema.get("maxLength").and_then(Json::as_u64);
+        if min.is_some_and(|m| length < m) || max.is_some_and(|m| length > m) {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::BadFormat,
+                    format!(
+                        "`{}` has {length} characters, which is not allowed",
+                        display_path(path)
+                    ),
+                )
+                .at(
+                    node.span.clone(),
+                    format!(
+                        "expected {} to {} characters",
+                        min.unwrap_or(0),
+                        max.map_or("any".to_owned(), |m| m.to_string())
+                    ),
+                ),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// Any value is accepted; converts it, reporting values JSON (and Nix) cannot hold.
+    fn any(&mut self, node: &Node, path: &mut Path) -> Option<Json> {
+        match &node.value {
+            Toml::String(s) => Some(Json::from(s.clone())),
+            Toml::Integer(i) => Some(Json::from(*i)),
+            Toml::Boolean(b) => Some(Json::from(*b)),
+            Toml::Float(f) if f.is_subnormal() => {
+                // Nix reads float literals with `strtod` and refuses any that underflows to a
+                // subnormal ("invalid float"), so the emitted file would not even parse.
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::Unrepresentable,
+                        format!(
+                            "`{}` is {f:e}, which is too close to zero for Nix to read",
+                            display_path(path)
+                        ),
+                    )
+                    .at(node.span.clone(), "a subnormal float")
+                    .help(
+                        "Nix floats stop at 2.2250738585072014e-308; write 0.0 or a larger number",
+                    ),
+                );
+                None
+            }
+            Toml::Float(f) => {
+                let number = serde_json::Number::from_f64(*f);
+                if number.is_none() {
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            Code::Unrepresentable,
+                            format!(
+                                "`{}` is {f}, which Nix cannot represent",
+                                display_path(path)
+                            ),
+                        )
+                        .at(node.span.clone(), "infinite or not a number")
+                        .help("Nix has no infinity or NaN; use a finite number or a string"),
+                    );
+                }
+                number.map(Json::Number)
+            }
+            Toml::Datetime(_) => {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::Unrepresentable,
+                        format!(
+                            "`{}` is a TOML date-time, which Nix has no type for",
+                            display_path(path)
+                        ),
+                    )
+                    .at(node.span.clone(), "date-time")
+                    .help("write it as a quoted string"),
+                );
+                None
+            }
+            Toml::Array(items) => {
+                let mut out = Vec::new();
+                for (index, item) in items.iter().enumerate() {
+                    path.push(Segment::Index(index));
+                    out.extend(self.any(item, path));
+                    path.pop();
+                }
+                Some(Json::Array(out))
+            }
+            Toml::Table(entries) => {
+                let mut out = Map::new();
+                for (key, child) in entries {
+                    path.push(Segment::Key(key.clone()));
+                    if let Some(value) = self.any(child, path) {
+                        out.insert(key.clone(), value);
+                    }
+                    path.pop();
+                }
+                Some(Json::Object(out))
+            }
+        }
+    }
+
+    fn report_unknown(
+        &mut self,
+        key: &str,
+        child: &Node,
+        properties: Option<&Map<String, Json>>,
+        path: &Path,
+    ) {
+        let parent = display_path(&path[..path.len() - 1]);
+        let place = if parent.is_empty() {
+            "at the top level".to_owned()
+        } else {
+            format!("in `[{parent}]`")
+        };
+        let what = if child.span.is_some() && matches!(child.value, Toml::Table(_)) {
+            "section"
+        } else {
+            "key"
+        };
+        let mut diagnostic =
+            Diagnostic::new(Code::UnknownKey, format!("unknown {what} `{key}` {place}")).at(
+                child.key_span.clone().or(child.span.clone()),
+                format!("not a {what} of the spec"),
+            );
+        let names: Vec<&str> = properties
+            .map(|p| p.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        if let Some(best) = crate::util::suggest::closest(key, names.iter().copied()) {
+            diagnostic = diagnostic.suggest(child.key_span.clone(), best);
+        } else if !names.is_empty() {
+            diagnostic = diagnostic.help(format!("the keys {place} are: {}", names.join(", ")));
+        }
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn report_not_allowed(&mut self, node: &Node, path: &Path) {
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::UnknownKey,
+                format!("`{}` is not allowed here", display_path(path)),
+            )
+            .at(node.key_span.clone().or(node.span.clone()), "remove this"),
+        );
+    }
+
+    fn report_type(&mut self, node: &Node, expected: &Json, path: &Path) {
+        let expected = describe_types(expected);
+        let mut diagnostic = Diagnostic::new(
+            Code::WrongType,
+            format!(
+                "`{}` should be {expected}, not {}",
+                display_path(path),
+                node.kind()
+            ),
+        )
+        .at(node.span.clone(), format!("expected {expected}"));
+        if let (Toml::String(s), true) = (&node.value, expected.contains("integer")) {
+            if s.trim().parse::<i64>().is_ok() {
+                diagnostic = diagnostic.suggest(node.span.clone(), s.trim().to_owned());
+                diagnostic.help = Some(format!("write the number without quotes: {}", s.trim()));
+            }
+        } else if expected.contains("an array") {
+            diagnostic = diagnostic.help("wrap the value in brackets: [ … ]");
+        }
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+/// When a schema is a closed set of strings (`enum`, or `oneOf` of `const`s), the strings.
+fn const_choices(validator: &Validator<'_, '_>, schema: &Json) -> Option<Vec<String>> {
+    if let Some(Json::Array(values)) = schema.get("enum") {
+        return values
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect();
+    }
+    if let Some(value) = schema.get("const").and_then(Json::as_str) {
+        return Some(vec![value.to_owned()]);
+    }
+    let alternatives = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))?
+        .as_array()?;
+    let mut choices = Vec::new();
+    for alternative in alternatives {
+        choices.extend(const_choices(validator, validator.resolve(alternative))?);
+    }
+    Some(choices)
+}
+
+/// The range of the integer type a schemars `format` names (`uint16`, `int32`, …).
+fn format_bounds(format: Option<&str>) -> (Option<i128>, Option<i128>) {
+    let bits = |name: &str, prefix: &str| name.strip_prefix(prefix)?.parse::<u32>().ok();
+    match format {
+        Some(name) if name.starts_with("uint") => (
+            Some(0),
+            bits(name, "uint")
+                .filter(|b| *b < 128)
+                .map(|b| (1_i128 << b) - 1),
+        ),
+        Some(name) if name.starts_with("int") => {
+            match bits(name, "int").filter(|b| (1..128).contains(b)) {
+                Some(b) => (Some(-(1_i128 << (b - 1))), Some((1_i128 << (b - 1)) - 1)),
+                None => (None, None),
+            }
+        }
+        _ => (None, None),
+    }
+}
+
+/// A `minimum` or `maximum` as an integer, rounding a fractional bound inwards with `round`.
+fn integer_bound(bound: &Json, round: fn(f64) -> f64) -> Option<i128> {
+    if let Some(i) = bound.as_i64() {
+        return Some(i128::from(i));
+    }
+    if let Some(u) = bound.as_u64() {
+        return Some(i128::from(u));
+    }
+    #[allow(clippy::cast_possible_truncation)] // saturating by definition of `as` on floats
+    bound.as_f64().map(|f| round(f) as i128)
+}
+
+fn type_matches(expected: &Json, node: &Node) -> bool {
+    match expected {
+        Json::String(name) => kind_matches(name, node),
+        Json::Array(names) => names
+            .iter()
+            .filter_map(Json::as_str)
+            .any(|n| kind_matches(n, node)),
+        _ => true,
+    }
+}
+
+fn kind_matches(name: &str, node: &Node) -> bool {
+    matches!(
+        (name, &node.value),
+        ("string", Toml::String(_))
+            | ("integer" | "number", Toml::Integer(_))
+            | ("number", Toml::Float(_))
+            | ("boolean", Toml::Boolean(_))
+            | ("array", Toml::Array(_))
+            | ("object", Toml::Table(_))
+    )
+}
+
+fn describe_types(expected: &Json) -> String {
+    let describe = |name: &str| match name {
+        "string" => "a string",
+        "integer" => "an integer",
+        "number" => "a number",
+        "boolean" => "a boolean (true or false)",
+        "array" => "an array",
+        "object" => "a table",
+        _ => "a value",
+    };
+    match expected {
+        Json::String(name) => describe(name).to_owned(),
+        Json::Array(names) => names
+            .iter()
+            .filter_map(Json::as_str)
+            .map(describe)
+            .collect::<Vec<_>>()
+            .join(" or "),
+        _ => "a value".to_owned(),
+    }
+}
+
+fn first_sentence(text: &str) -> &str {
+    text.split_once(". ")
+        .map_or(text, |(first, _)| first)
+        .trim_end_matches('.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_formats_bound_values_even_without_a_maximum() {
+        assert_eq!(format_bounds(Some("uint16")), (Some(0), Some(65_535)));
+        assert_eq!(
+            format_bounds(Some("uint32")),
+            (Some(0), Some(4_294_967_295))
+        );
+        assert_eq!(format_bounds(Some("int8")), (Some(-128), Some(127)));
+        assert_eq!(format_bounds(Some("uint")), (Some(0), None));
+        assert_eq!(format_bounds(Some("email")), (None, None));
+        assert_eq!(integer_bound(&Json::from(1.5), f64::ceil), Some(2));
+    }
+
+    #[test]
+    fn floats_nix_cannot_read_are_refused() {
+        let schema = serde_json::json!({ "type": "object" });
+        for (text, accepted) in [
+            ("1.5", true),
+            ("5e-324", false),
+            ("nan", false),
+            ("-inf", false),
+        ] {
+            let source = crate::source::SourceFile {
+                name: "t.toml".into(),
+                text: format!("x = {text}"),
+            };
+            let mut diagnostics = Diagnostics::new();
+            let tree = crate::tree::parse(&source, &mut diagnostics).expect("parses");
+            let value = check(&tree, &schema, &mut diagnostics);
+            assert_eq!(value.get("x").is_some(), accepted, "{text}");
+            assert_eq!(diagnostics.has_errors(), !accepted, "{text}");
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Package names from the user's real nixpkgs, for the compiler's package check.
+//!
+//! When `nix-instantiate` and a nixpkgs are available (`--nixpkgs PATH`, or `<nixpkgs>` on the
+//! `NIX_PATH`), the attribute names of every package set the spec draws from are read in ONE
+//! evaluation. They are cached per nixpkgs revision in the user cache folder, so later runs do not
+//! evaluate nixpkgs again. [`Nixpkgs`] implements the compiler's [`PackageIndex`]; the compiler
+//! turns its answer into diagnostics. Without Nix the lookup says why it could not run.
+
+use aster_compiler::nix::string_literal;
+use aster_compiler::{IndexAnswer, PackageIndex, sha256_hex};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Where to find nixpkgs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Lookup {
+    /// Do not look packages up.
+    #[default]
+    Off,
+    /// Use `<nixpkgs>` from the `NIX_PATH`, when there is one.
+    NixPath,
+    /// Use the nixpkgs at this path.
+    Path(PathBuf),
+}
+
+/// The user's nixpkgs as a [`PackageIndex`].
+#[derive(Debug, Clone)]
+pub struct Nixpkgs {
+    lookup: Lookup,
+    cache_dir: Option<PathBuf>,
+}
+
+impl Nixpkgs {
+    /// An index over the nixpkgs `lookup` names, caching under `cache_dir` (default:
+    /// `$XDG_CACHE_HOME/aster-config/nixpkgs`). `None` when `lookup` is [`Lookup::Off`].
+    pub fn new(lookup: Lookup, cache_dir: Option<PathBuf>) -> Option<Self> {
+        (lookup != Lookup::Off).then_some(Self { lookup, cache_dir })
+    }
+}
+
+impl PackageIndex for Nixpkgs {
+    fn attribute_names(&self, parents: &[&str]) -> Result<IndexAnswer, String> {
+        let path = resolve_path(&self.lookup)?;
+        let revision = revision(&path);
+        let cache_file = self
+            .cache_dir
+            .clone()
+            .or_else(default_cache_dir)
+            .map(|dir| dir.join(format!("{}.json", sha256_hex(revision.as_bytes()))));
+        let mut names: BTreeMap<String, Option<Vec<String>>> = cache_file
+            .as_ref()
+            .and_then(|file| std::fs::read(file).ok())
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        let missing: Vec<&str> = parents
+            .iter()
+            .copied()
+            .filter(|p| !names.contains_key(*p))
+            .collect();
+        let cached = missing.is_empty();
+        if !cached {
+            let found = evaluate(&path, &missing)?;
+            for (parent, list) in missing.iter().zip(found) {
+                names.insert((*parent).to_owned(), list);
+            }
+            if let (Some(file), Ok(text)) = (&cache_file, serde_json::to_vec(&names)) {
+                if let Some(dir) = file.parent() {
+                    let _ = std::fs::create_dir_all(dir);
+                }
+                let _ = std::fs::write(file, text);
+            }
+        }
+        Ok(IndexAnswer {
+            names,
+            revision,
+            cached,
+        })
+    }
+}
+
+fn resolve_path(lookup: &Lookup) -> Result<PathBuf, String> {
+    match lookup {
+        Lookup::Off => Err("not requested".into()),
+        Lookup::Path(path) => {
+            if path.join("default.nix").is_file() || path.is_file() {
+                path.canonicalize()
+                    .map_err(|e| format!("{}: {e}", path.display()))
+            } else {
+                Err(format!(
+                    "{} is not a nixpkgs (no default.nix)",
+                    path.display()
+                ))
+            }
+        }
+        Lookup::NixPath => {
+            let output = nix_instantiate()
+                .args(["--find-file", "nixpkgs"])
+                .output()
+                .map_err(|_| "nix-instantiate is not installed".to_owned())?;
+            if !output.status.success() {
+                return Err("<nixpkgs> is not on the NIX_PATH; pass --nixpkgs PATH".into());
+            }
+            Ok(PathBuf::from(
+                String::from_utf8_lossy(&output.stdout).trim(),
+            ))
+        }
+    }
+}
+
+fn nix_instantiate() -> Command {
+    let mut command = Command::new("nix-instantiate");
+    command.env(
+        "NIX_REMOTE",
+        std::env::var("NIX_REMOTE").unwrap_or_else(|_| "dummy://".into()),
+    );
+    command
+}
+
+/// The nixpkgs revision when the tree records one, otherwise a fingerprint of its location and
+/// the modification time of its entry file.
+fn revision(path: &Path) -> String {
+    for file in [".git-revision", ".version-suffix"] {
+        if let Ok(text) = std::fs::read_to_string(path.join(file)) {
+            return format!("{}:{}", file, text.trim());
+        }
+    }
+    let entry = if path.is_file() {
+        path.to_path_buf()
+    } else {
+        path.join("default.nix")
+    };
+    let modified = std::fs::metadata(&entry).and_then(|m| m.modified()).ok();
+    let stamp = modified
+        .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!("path:{}:{stamp}", path.display())
+}
+
+fn default_cache_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
+    Some(base.join("aster-config").join("nixpkgs"))
+}
+
+/// One evaluation: for each parent path, the attribute names of that set (or null).
+fn evaluate(nixpkgs: &Path, parents: &[&str]) -> Result<Vec<Option<Vec<String>>>, String> {
+    let lists: Vec<String> = parents
+        .iter()
+        .map(|p| {
+            format!(
+                "[ {} ]",
+                p.split('.')
+                    .filter(|n| !n.is_empty())
+                    .map(string_literal)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        })
+        .collect();
+    let expression = format!(
+        "let pkgs = import {} {{ config = {{ }}; overlays = [ ]; }};\n\
+         get = path: builtins.foldl' (set: name: if builtins.isAttrs set && builtins.hasAttr name set then builtins.getAttr name set else null) pkgs path;\n\
+         names = path: let set = get path; in if builtins.isAttrs set then builtins.attrNames set else null;\n\
+         in map names [ {} ]",
+        string_literal(&nixpkgs.display().to_string()),
+        lists.join(" ")
+    );
+    let output = nix_instantiate()
+        .args(["--eval", "--strict", "--json", "--expr"])
+        .arg(&expression)
+        .output()
+        .map_err(|_| "nix-instantiate is not installed".to_owned())?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first = stderr
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("unknown error");
+        return Err(format!("evaluating nixpkgs failed: {first}"));
+    }
+    serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("unexpected output from nix-instantiate: {e}"))
+}
