@@ -1,10 +1,79 @@
-//! Embeds the distro's `/etc/nixos` tree (`nixos/etc-nixos/`) into the crate, so that
-//! `aster-config build --full` can write it without the source tree at hand.
+//! Two build steps for the crate:
+//!
+//! - Parses and checks `catalog/*.toml` and writes the catalog to `OUT_DIR` as postcard bytes,
+//!   which `src/catalog.rs` embeds and decodes at run time. The entry types and the reader
+//!   are the crate's own modules, included here by path, so the build script and the library
+//!   agree on every field. A broken catalog file fails the build with
+//!   `distro/catalog/<file>: <problem>`.
+//! - Embeds the distro's `/etc/nixos` tree (`nixos/etc-nixos/`) into the crate, so that
+//!   `aster-config build --full` can write it without the source tree at hand.
+
+#![allow(
+    dead_code,
+    reason = "the included modules carry the library's run-time helpers, unused here"
+)]
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+#[path = "src/forced.rs"]
+mod forced;
+#[path = "src/limitations.rs"]
+mod limitations;
+#[path = "src/packages.rs"]
+mod packages;
+#[path = "src/rebuild.rs"]
+mod rebuild;
+#[path = "src/services.rs"]
+mod services;
+#[path = "src/source.rs"]
+mod source;
+#[path = "src/status.rs"]
+mod status;
+#[path = "src/tables.rs"]
+mod tables;
+
 fn main() {
+    encode_catalog();
+    embed_etc_nixos();
+}
+
+/// Parses and checks `catalog/*.toml` and writes `OUT_DIR/distro-catalog.postcard`.
+fn encode_catalog() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalog");
+    let [packages, services, forced, rebuild, limitations] = [
+        "packages.toml",
+        "services.toml",
+        "forced.toml",
+        "rebuild.toml",
+        "limitations.toml",
+    ]
+    .map(|file| read(&dir.join(file)));
+    let sources = source::CatalogSources {
+        packages: &packages,
+        services: &services,
+        forced: &forced,
+        rebuild: &rebuild,
+        limitations: &limitations,
+    };
+    let catalog = source::load(&sources)
+        .unwrap_or_else(|error| panic!("the distro catalog is invalid: {error}"));
+    let bytes = postcard::to_allocvec(&catalog).expect("the catalog encodes");
+    std::fs::write(out_dir().join("distro-catalog.postcard"), bytes).expect("write the catalog");
+}
+
+/// Reads one catalog file and tells cargo to rerun when it changes.
+fn read(path: &Path) -> String {
+    println!("cargo:rerun-if-changed={}", path.display());
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn out_dir() -> PathBuf {
+    PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR is set by cargo"))
+}
+
+/// Embeds the distro's `/etc/nixos` tree (`nixos/etc-nixos/`) as `OUT_DIR/etc_nixos.rs`.
+fn embed_etc_nixos() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("nixos/etc-nixos");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();

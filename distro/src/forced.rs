@@ -1,16 +1,14 @@
 //! NixOS settings that Asterinas NixOS forces, and why.
 //!
-//! Loaded from `distro/catalog/forced.toml`. The distro's own modules set these; a spec that
+//! Read from `distro/catalog/forced.toml` (at build time, see `source.rs`). The distro's own modules set these; a spec that
 //! asks for something else is contradicting the distro. Entries that a spec key could
 //! contradict name that key in [`ForcedSetting::spec_key`] and say what the compiler does
 //! instead in [`ForcedSetting::resolution`].
 
-use std::collections::BTreeSet;
-
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// How the distro sets an option.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ForcedKind {
     /// Always set to this value by the distro's modules.
@@ -26,17 +24,19 @@ pub enum ForcedKind {
 }
 
 /// The value the distro gives an option.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ForcedValue {
     /// A plain value, written in the catalog as a TOML value.
-    Literal(toml::Value),
+    Literal(#[serde(with = "literal_wire")] toml::Value),
     /// A Nix expression or a short description of one (written as `value-text`).
     Expression(String),
 }
 
 /// One option the distro sets.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(try_from = "RawForcedSetting")]
+///
+/// In `forced.toml` exactly one of `value` and `value-text` gives [`ForcedSetting::value`];
+/// `source.rs` checks that at build time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ForcedSetting {
     /// NixOS option path, e.g. `services.udev.enable` or `environment.etc."resolv.conf".text`.
@@ -57,45 +57,74 @@ pub struct ForcedSetting {
     pub source: String,
 }
 
-/// The on-disk shape: exactly one of `value` and `value-text` must be present.
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-struct RawForcedSetting {
-    option: String,
-    value: Option<toml::Value>,
-    value_text: Option<String>,
-    kind: ForcedKind,
-    when: Option<String>,
-    reason: String,
-    spec_key: Option<String>,
-    resolution: Option<String>,
-    source: String,
-}
+/// The embedded catalog's form of a [`toml::Value`].
+///
+/// `toml::Value` deserializes only from self-describing formats, and postcard is not one, so
+/// literals travel as this tagged mirror and are rebuilt at load time (no TOML is parsed).
+/// Forced values are never datetimes; `source.rs` rejects them at build time.
+mod literal_wire {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, ser::Error as _};
 
-impl TryFrom<RawForcedSetting> for ForcedSetting {
-    type Error = String;
+    #[derive(Serialize, Deserialize)]
+    enum Wire {
+        String(String),
+        Integer(i64),
+        Float(f64),
+        Boolean(bool),
+        Array(Vec<Wire>),
+        Table(Vec<(String, Wire)>),
+    }
 
-    fn try_from(raw: RawForcedSetting) -> Result<Self, Self::Error> {
-        let value = match (raw.value, raw.value_text) {
-            (Some(value), None) => ForcedValue::Literal(value),
-            (None, Some(text)) => ForcedValue::Expression(text),
-            _ => {
-                return Err(format!(
-                    "forced setting `{}` needs exactly one of `value` and `value-text`",
-                    raw.option
-                ));
+    fn to_wire(value: &toml::Value) -> Result<Wire, String> {
+        Ok(match value {
+            toml::Value::String(text) => Wire::String(text.clone()),
+            toml::Value::Integer(number) => Wire::Integer(*number),
+            toml::Value::Float(number) => Wire::Float(*number),
+            toml::Value::Boolean(flag) => Wire::Boolean(*flag),
+            toml::Value::Datetime(datetime) => {
+                return Err(format!("datetime {datetime} is not a NixOS value"));
             }
-        };
-        Ok(Self {
-            option: raw.option,
-            value,
-            kind: raw.kind,
-            when: raw.when,
-            reason: raw.reason,
-            spec_key: raw.spec_key,
-            resolution: raw.resolution,
-            source: raw.source,
+            toml::Value::Array(items) => {
+                Wire::Array(items.iter().map(to_wire).collect::<Result<_, _>>()?)
+            }
+            toml::Value::Table(table) => Wire::Table(
+                table
+                    .iter()
+                    .map(|(key, item)| Ok((key.clone(), to_wire(item)?)))
+                    .collect::<Result<_, String>>()?,
+            ),
         })
+    }
+
+    fn from_wire(wire: Wire) -> toml::Value {
+        match wire {
+            Wire::String(text) => toml::Value::String(text),
+            Wire::Integer(number) => toml::Value::Integer(number),
+            Wire::Float(number) => toml::Value::Float(number),
+            Wire::Boolean(flag) => toml::Value::Boolean(flag),
+            Wire::Array(items) => toml::Value::Array(items.into_iter().map(from_wire).collect()),
+            Wire::Table(entries) => toml::Value::Table(
+                entries
+                    .into_iter()
+                    .map(|(key, item)| (key, from_wire(item)))
+                    .collect(),
+            ),
+        }
+    }
+
+    pub(super) fn serialize<S: Serializer>(
+        value: &toml::Value,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        to_wire(value)
+            .map_err(S::Error::custom)?
+            .serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<toml::Value, D::Error> {
+        Wire::deserialize(deserializer).map(from_wire)
     }
 }
 
@@ -110,31 +139,4 @@ pub(crate) fn find<'a>(
         return Some(first);
     }
     matching.find(|s| s.when.is_none()).or(Some(first))
-}
-
-/// Checks the rules a forced-settings list must follow; returns the first broken one.
-pub(crate) fn validate(settings: &[ForcedSetting]) -> Result<(), String> {
-    let mut seen = BTreeSet::new();
-    for setting in settings {
-        let option = setting.option.as_str();
-        if !seen.insert((option, setting.when.as_deref())) {
-            return Err(format!("duplicate forced setting `{option}`"));
-        }
-        if (setting.kind == ForcedKind::Conditional) != setting.when.is_some() {
-            return Err(format!(
-                "forced setting `{option}`: `when` is required for kind conditional and only then"
-            ));
-        }
-        if setting.reason.trim().is_empty() || setting.source.trim().is_empty() {
-            return Err(format!(
-                "forced setting `{option}` needs a `reason` and a `source`"
-            ));
-        }
-        if setting.resolution.is_some() && setting.spec_key.is_none() {
-            return Err(format!(
-                "forced setting `{option}` has a `resolution` but no `spec-key`"
-            ));
-        }
-    }
-    Ok(())
 }

@@ -3,10 +3,10 @@
 //! Loaded from `distro/catalog/limitations.toml`. These explain diagnostics and go into the
 //! generated documentation; the compiler's checks use packages, services and forced settings.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a limitation lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LimitationArea {
     /// The Asterinas kernel itself.
@@ -30,7 +30,7 @@ pub enum LimitationArea {
 }
 
 /// How the limitation shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LimitationStatus {
     /// Not available (yet).
@@ -54,7 +54,7 @@ pub enum LimitationStatus {
 }
 
 /// One known limitation.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Limitation {
@@ -71,17 +71,4 @@ pub struct Limitation {
     pub capabilities: Vec<String>,
     /// Upstream Asterinas file the facts come from.
     pub source: String,
-}
-
-/// Checks the rules a limitation list must follow; returns the first broken one.
-pub(crate) fn validate(limitations: &[Limitation]) -> Result<(), String> {
-    for limitation in limitations {
-        if limitation.detail.trim().is_empty() || limitation.source.trim().is_empty() {
-            return Err(format!(
-                "limitation `{}` needs a `detail` and a `source`",
-                limitation.item
-            ));
-        }
-    }
-    Ok(())
 }

@@ -4,14 +4,12 @@
 //! upstream documents as working; broken entries name the kernel capabilities they lack and,
 //! where there is one, an alternative. A package missing from the catalog is untested.
 
-use std::collections::BTreeSet;
-
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::status::Status;
 
 /// One catalog entry: a nixpkgs attribute (or, rarely, a named thing without one).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Package {
@@ -106,39 +104,4 @@ pub(crate) fn search<'a>(packages: &'a [Package], query: &str) -> Vec<&'a Packag
             .then_with(|| a.display_name().cmp(b.display_name()))
     });
     hits.into_iter().map(|(_, p)| p).collect()
-}
-
-/// Checks the rules a package list must follow; returns the first broken one.
-pub(crate) fn validate(packages: &[Package]) -> Result<(), String> {
-    let mut attrs = BTreeSet::new();
-    for package in packages {
-        let name = package.display_name();
-        if let Some(attr) = &package.attr
-            && !attrs.insert(attr.as_str())
-        {
-            return Err(format!("duplicate package attr `{attr}`"));
-        }
-        if package.attr.is_none() && package.requires.is_none() {
-            return Err(format!(
-                "package `{name}` has no `attr`, so it must name the service that provides it in `requires`"
-            ));
-        }
-        if package.source.trim().is_empty() {
-            return Err(format!("package `{name}` has an empty `source`"));
-        }
-        if package.status == Status::Broken
-            && package
-                .reason
-                .as_deref()
-                .is_none_or(|r| r.trim().is_empty())
-        {
-            return Err(format!("broken package `{name}` needs a `reason`"));
-        }
-        if package.status == Status::Broken && package.needs.is_empty() {
-            return Err(format!(
-                "broken package `{name}` must name the kernel capabilities it lacks in `needs`"
-            ));
-        }
-    }
-    Ok(())
 }

@@ -3,12 +3,10 @@
 //! Loaded from `distro/catalog/rebuild.toml`. `aster-config apply` uses this to pick its
 //! default action (the one verified action) and to warn about the others.
 
-use std::collections::BTreeSet;
-
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// How well a `nixos-rebuild` action works.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ActionStatus {
     /// Upstream tests it on Asterinas NixOS.
@@ -23,7 +21,7 @@ pub enum ActionStatus {
 }
 
 /// One `nixos-rebuild` action.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RebuildAction {
@@ -43,21 +41,4 @@ pub struct RebuildAction {
     pub note: Option<String>,
     /// Upstream Asterinas file the facts come from.
     pub source: String,
-}
-
-/// Checks the rules an action list must follow; returns the first broken one.
-pub(crate) fn validate(actions: &[RebuildAction]) -> Result<(), String> {
-    let mut names = BTreeSet::new();
-    for action in actions {
-        if !names.insert(action.name.as_str()) {
-            return Err(format!("duplicate rebuild action `{}`", action.name));
-        }
-        if action.source.trim().is_empty() {
-            return Err(format!(
-                "rebuild action `{}` has an empty `source`",
-                action.name
-            ));
-        }
-    }
-    Ok(())
 }

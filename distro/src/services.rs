@@ -1,18 +1,18 @@
-//! Services and desktops a spec can turn on, with the NixOS options they set.
+//! Services and desktops a spec can turn on, each identified by the NixOS option that turns
+//! its module on.
 //!
-//! Loaded from `distro/catalog/services.toml`. The status of a service is about its NixOS
+//! Read from `distro/catalog/services.toml` (at build time, see `source.rs`). Which further
+//! options a spec sets is the compiler's business, not the catalog's. The status of a service is about its NixOS
 //! module (the systemd unit and everything it sets up), which can differ from the status of
 //! the package it runs: a verified package whose module was never tried is an untested
 //! service.
 
-use std::collections::BTreeSet;
-
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::status::Status;
 
 /// Whether an entry is an ordinary system service or a graphical desktop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ServiceKind {
     /// A background system service (`services.*` or `virtualisation.*`).
@@ -22,7 +22,7 @@ pub enum ServiceKind {
 }
 
 /// One service or desktop.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Service {
@@ -32,8 +32,9 @@ pub struct Service {
     pub kind: ServiceKind,
     /// How well the NixOS module works on Asterinas NixOS.
     pub status: Status,
-    /// NixOS option paths the compiler sets for it (`<name>` marks a user-chosen attribute).
-    pub options: Vec<String>,
+    /// The NixOS option whose `true` turns the module on, e.g. `services.openssh.enable`
+    /// (as the compiler writes it: redis is `services.redis.servers."".enable`).
+    pub enable: String,
     /// nixpkgs attributes it runs (look them up in the package catalog for their status).
     #[serde(default)]
     pub packages: Vec<String>,
@@ -59,28 +60,10 @@ pub struct Service {
     pub source: String,
 }
 
-/// Checks the rules a service list must follow; returns the first broken one.
-pub(crate) fn validate(services: &[Service]) -> Result<(), String> {
-    let mut names = BTreeSet::new();
-    for service in services {
-        let name = service.name.as_str();
-        if !names.insert(name) {
-            return Err(format!("duplicate service `{name}`"));
-        }
-        if service.options.is_empty() {
-            return Err(format!("service `{name}` sets no NixOS options"));
-        }
-        if service.source.trim().is_empty() {
-            return Err(format!("service `{name}` has an empty `source`"));
-        }
-        if service.status == Status::Broken
-            && service
-                .reason
-                .as_deref()
-                .is_none_or(|r| r.trim().is_empty())
-        {
-            return Err(format!("broken service `{name}` needs a `reason`"));
-        }
+impl Service {
+    /// The NixOS option path whose `true` turns this service's module on.
+    #[must_use]
+    pub fn enable_option(&self) -> &str {
+        &self.enable
     }
-    Ok(())
 }

@@ -8,8 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use aster_distro::{
-    ActionStatus, Catalog, CatalogSources, ForcedKind, ForcedValue, LimitationArea, ServiceKind,
-    Status, catalog,
+    ActionStatus, ForcedKind, ForcedValue, LimitationArea, ServiceKind, Status, catalog,
 };
 use aster_kernel::{Support, kernel};
 use serde::Deserialize;
@@ -351,30 +350,13 @@ fn services_are_spec_v1() {
 
     let podman = catalog.service("podman").expect("podman");
     assert_eq!(podman.status, Status::Verified);
-    assert!(
-        podman
-            .options
-            .iter()
-            .any(|o| o == "virtualisation.podman.enable")
-    );
+    assert_eq!(podman.enable_option(), "virtualisation.podman.enable");
     assert!(podman.limitations.iter().any(|l| l.contains("vfs")));
 
     let docker = catalog.service("docker").expect("docker");
     assert_eq!(docker.status, Status::Broken);
     assert_eq!(docker.alternative.as_deref(), Some("podman"));
 
-    let openssh = catalog.service("openssh").expect("openssh");
-    for option in [
-        "services.openssh.enable",
-        "services.openssh.ports",
-        "services.openssh.settings.PasswordAuthentication",
-        "services.openssh.openFirewall",
-    ] {
-        assert!(
-            openssh.options.iter().any(|o| o == option),
-            "openssh sets {option}"
-        );
-    }
     assert!(
         catalog
             .services()
@@ -517,118 +499,6 @@ fn search_ranks_exact_matches_first() {
     assert_eq!(browsers, ["firefox", "links2", "w3m"]);
     assert!(attrs("").is_empty());
     assert!(attrs("no-such-package-anywhere").is_empty());
-}
-
-/// Loads the embedded catalog with one file replaced by `text`; returns the error message.
-fn load_error(file: &str, text: &str) -> String {
-    let mut sources = CatalogSources::embedded();
-    match file {
-        "packages" => sources.packages = text,
-        "services" => sources.services = text,
-        "forced" => sources.forced = text,
-        "rebuild" => sources.rebuild = text,
-        _ => sources.limitations = text,
-    }
-    match Catalog::from_sources(&sources) {
-        Ok(_) => panic!("catalog with bad {file} loaded"),
-        Err(error) => error.to_string(),
-    }
-}
-
-/// A valid package table for attribute `attr`, to build bad files from.
-fn package(attr: &str, extra: &str) -> String {
-    format!(
-        r#"
-[[package]]
-attr = "{attr}"
-category = "System Core"
-applications = []
-source = "x.md"
-{extra}
-"#
-    )
-}
-
-#[test]
-fn loader_rejects_broken_packages() {
-    let verified = package("a", r#"status = "verified""#);
-    let message = load_error("packages", &format!("{verified}{verified}"));
-    assert!(message.contains("duplicate package attr `a`"), "{message}");
-
-    let no_reason = package("b", "status = \"broken\"\nneeds = [\"bpf\"]");
-    assert!(load_error("packages", &no_reason).contains("needs a `reason`"));
-
-    let unknown_field = package("c", "status = \"verified\"\ncolour = \"red\"");
-    let message = load_error("packages", &unknown_field);
-    assert!(
-        message.starts_with("packages.toml:") && message.contains("colour"),
-        "{message}"
-    );
-
-    let bad_status = package("d", r#"status = "works""#);
-    assert!(load_error("packages", &bad_status).contains("works"));
-
-    let unknown_alternative = package(
-        "e",
-        "status = \"broken\"\nneeds = [\"bpf\"]\nreason = \"r\"\nalternative = \"nope\"",
-    );
-    assert!(load_error("packages", &unknown_alternative).contains("unknown alternative `nope`"));
-
-    let no_attr = r#"
-[[package]]
-status = "verified"
-category = "System Core"
-applications = ["Thing"]
-source = "x.md"
-"#;
-    assert!(load_error("packages", no_attr).contains("must name the service"));
-}
-
-#[test]
-fn loader_rejects_broken_other_files() {
-    let both_values = r#"
-[[setting]]
-option = "a.b"
-value = true
-value-text = "true"
-kind = "forced"
-reason = "r"
-source = "x.nix"
-"#;
-    assert!(load_error("forced", both_values).contains("exactly one of `value` and `value-text`"));
-
-    let empty_source = r#"
-[[action]]
-name = "test"
-status = "verified"
-activates = true
-boot-default = false
-summary = "s"
-reason = "r"
-source = " "
-"#;
-    assert!(load_error("rebuild", empty_source).contains("empty `source`"));
-
-    let service = r#"
-[[service]]
-name = "s"
-kind = "service"
-status = "untested"
-options = ["a"]
-source = "x"
-"#;
-    let message = load_error("services", &format!("{service}{service}"));
-    assert!(message.contains("duplicate service `s`"), "{message}");
-
-    let bad_area = r#"
-[[limitation]]
-area = "moon"
-item = "i"
-status = "limited"
-detail = "d"
-source = "x"
-"#;
-    assert!(load_error("limitations", bad_area).starts_with("limitations.toml:"));
 }
 
 /// Every capability id the distro catalog mentions, with the entry that mentions it.
