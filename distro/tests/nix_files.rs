@@ -1,13 +1,17 @@
 //! Checks the distro's Nix files with the real `nix-instantiate`.
 //!
-//! Without nixpkgs on the machine (CI has only Debian's `nix-bin`), these
-//! tests parse every file, evaluate the pure parts (the kernel command line
-//! renderer, the overlay aggregator, the upstream patch table) and check the
-//! layout the compiler depends on. When `NIXPKGS_LIB` points at a nixpkgs
-//! `lib` directory, they also evaluate `aster_configuration.nix` with the real
-//! module system (stub declarations for the NixOS options it sets, a stub
-//! `pkgs`) and check option defaults, enums, the rendered boot files and the
-//! assertions; without it those tests print a note and pass.
+//! Every file parses; the pure parts (the kernel command line renderer, the
+//! overlay aggregator, the table of pinned fetches) are evaluated; every pin
+//! is compared with the shared reference table of upstream's hashes; the
+//! store-path trick `fetchUpstream.source` relies on is checked against a
+//! scratch store. `aster_configuration.nix` is evaluated with nixpkgs' real
+//! `lib.evalModules` (stub declarations for the NixOS options it sets, a stub
+//! `pkgs`): option defaults, enums, the boot files, root's password, IPv6,
+//! file systems, containers, Xfce and the assertions. The lib comes from
+//! `NIXPKGS_LIB` or `<workspace>/../shared/vendor/nixpkgs-lib/lib`, the
+//! reference table from `<workspace>/../shared/reference`; when they are
+//! missing these tests print a note and pass, except under CI (`CI` set),
+//! where they fail.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -279,7 +283,7 @@ fn overlay_dirs() -> Vec<String> {
 #[test]
 fn aggregator_lists_one_overlay_function_per_directory() {
     let dirs = overlay_dirs();
-    assert_eq!(dirs.len(), 7, "overlay directories: {dirs:?}");
+    assert_eq!(dirs.len(), 8, "overlay directories: {dirs:?}");
     let flags = eval_json("map builtins.isFunction (import ./etc-nixos/asterinas/overlays)")
         .expect("aggregator evaluates");
     let expected = format!("[{}]", vec!["true"; dirs.len()].join(","));
@@ -294,106 +298,357 @@ fn aggregator_lists_one_overlay_function_per_directory() {
     }
 }
 
-/// Names passed to `fetchUpstream.file`/`.tarball` in the overlays.
-fn referenced_upstream_entries() -> BTreeSet<String> {
+/// Names of `upstream-patches.nix` entries that the overlays and modules
+/// mention (as string literals: `fetchUpstream.source "x"` or in a list).
+fn referenced_upstream_entries(table: &BTreeSet<String>) -> BTreeSet<String> {
     let mut files = Vec::new();
     collect_files(&overlays_dir(), "nix", &mut files);
+    collect_files(&etc_nixos().join("asterinas/modules"), "nix", &mut files);
     let mut names = BTreeSet::new();
     for file in files {
+        if file.ends_with("upstream-patches.nix") {
+            continue;
+        }
         let text = fs::read_to_string(&file).expect("read overlay");
-        let mut rest = text.as_str();
-        while let Some(start) = rest.find('"') {
-            let after = &rest[start + 1..];
-            let Some(end) = after.find('"') else { break };
-            let before = rest[..start].trim_end();
-            let name = &after[..end];
-            let is_call =
-                before.ends_with("fetchUpstream.file") || before.ends_with("fetchUpstream.tarball");
-            let in_list = file.ends_with("podman/default.nix")
-                && (name.starts_with("runc-") || name.starts_with("podman-"));
-            if is_call || in_list {
-                names.insert(name.to_owned());
+        for (index, quoted) in text.split('"').enumerate() {
+            if index % 2 == 1 && table.contains(quoted) {
+                names.insert(quoted.to_owned());
             }
-            rest = &after[end + 1..];
         }
     }
     names
 }
 
-#[test]
-fn upstream_table_is_pinned_unhashed_and_fully_used() {
+/// `name -> [url, hash]` of every entry in `upstream-patches.nix`.
+fn upstream_table() -> Vec<(String, String, String)> {
     let json = eval_json(
-        "builtins.mapAttrs (name: e: [ e.url (if e.hash == null then \"\" else e.hash) ]) \
-         (import ./etc-nixos/asterinas/overlays/upstream-patches.nix)",
+        "let t = import ./etc-nixos/asterinas/overlays/upstream-patches.nix; in \
+         map (name: [ name t.${name}.url t.${name}.hash ]) (builtins.attrNames t)",
     )
-    .expect("table evaluates");
-    let commit = "604948581512d83734377974d4c34adb4530f2d7";
+    .expect("table evaluates with every hash a string");
+    json.trim_start_matches("[[")
+        .trim_end_matches("]]")
+        .split("],[")
+        .map(|row| {
+            let fields: Vec<&str> = row.split('"').collect();
+            (
+                fields[1].to_owned(),
+                fields[3].to_owned(),
+                fields[5].to_owned(),
+            )
+        })
+        .collect()
+}
+
+const COMMIT: &str = "604948581512d83734377974d4c34adb4530f2d7";
+
+#[test]
+fn every_fetch_is_pinned_by_hash_and_used() {
+    let rows = upstream_table();
+    assert_eq!(rows.len(), 26, "entries: {rows:?}");
     let mut names = BTreeSet::new();
-    for entry in json.trim_matches(|c| c == '{' || c == '}').split("],") {
-        let (name, rest) = entry.split_once(":[").expect("name:[url,hash]");
-        let name = name.trim_matches('"').to_owned();
-        let url = rest.split('"').nth(1).expect("url");
-        let hash = rest.split('"').nth(3).expect("hash");
+    for (name, url, hash) in &rows {
         assert!(url.starts_with("https://"), "{name}: {url}");
-        if url.contains("asterinas/asterinas") {
+        if url.contains("/asterinas/asterinas/") {
             assert!(
                 url.starts_with(&format!(
-                    "https://github.com/asterinas/asterinas/raw/{commit}/"
+                    "https://github.com/asterinas/asterinas/raw/{COMMIT}/"
                 )),
                 "{name} is not pinned to the facts' commit: {url}"
             );
         }
-        assert!(
-            hash.is_empty() || hash.starts_with("sha256-"),
-            "{name}: hash must be null or SRI sha256, got {hash}"
-        );
-        names.insert(name);
+        let digest = hash
+            .strip_prefix("sha256-")
+            .unwrap_or_else(|| panic!("{name}: hash must be an SRI sha256, got {hash:?}"));
+        assert_eq!(digest.len(), 44, "{name}: {hash} is not 32 bytes of base64");
+        assert!(digest.ends_with('='), "{name}: {hash} lacks its padding");
+        names.insert(name.clone());
     }
-    assert_eq!(names.len(), 15, "entries: {names:?}");
-    assert_eq!(referenced_upstream_entries(), names);
+    assert_eq!(referenced_upstream_entries(&names), names);
+
+    // Nothing under distro/nixos names a null hash any more.
+    let mut files = Vec::new();
+    collect_files(&nixos_dir(), "nix", &mut files);
+    for file in files {
+        let text = fs::read_to_string(&file).expect("read");
+        for needle in [
+            "hash = null",
+            "sha256 = null",
+            "lib.fakeHash;",
+            "lib.fakeSha256",
+        ] {
+            assert!(
+                !text.contains(needle),
+                "{} contains {needle:?}",
+                file.display()
+            );
+        }
+    }
 }
 
-/// A few builtins-only stand-ins for the nixpkgs `lib` functions that
-/// fetch-upstream.nix uses, so it can be evaluated without nixpkgs.
-const STUB_LIB: &str = r#"{
-  optionalString = cond: s: if cond then s else "";
-  hasSuffix = suffix: s:
-    let ls = builtins.stringLength s; lx = builtins.stringLength suffix;
-    in ls >= lx && builtins.substring (ls - lx) lx s == suffix;
+/// Entries whose hash the shared reference table does not list; each is
+/// checked by hand against the upstream file named here when updated.
+const PINNED_OUTSIDE_THE_REFERENCE: [(&str, &str); 7] = [
+    (
+        "jtreg-source",
+        "distro/etc_nixos/overlays/jtreg/default.nix",
+    ),
+    (
+        "junit-console-standalone-jar",
+        "distro/etc_nixos/overlays/jtreg/default.nix",
+    ),
+    (
+        "junit-license",
+        "distro/etc_nixos/overlays/jtreg/default.nix",
+    ),
+    ("testng-jar", "distro/etc_nixos/overlays/jtreg/default.nix"),
+    (
+        "testng-license",
+        "distro/etc_nixos/overlays/jtreg/default.nix",
+    ),
+    (
+        "jcommander-jar",
+        "distro/etc_nixos/overlays/jtreg/default.nix",
+    ),
+    ("guice-jar", "distro/etc_nixos/overlays/jtreg/default.nix"),
+];
+
+/// Compares every pin with the shared reference table, in Nix (the JSON
+/// reader at hand): files by their raw URL, the other pins by URL or
+/// revision. Returns the mismatches and the entries it found no row for.
+const COMPARE_WITH_REFERENCE: &str = r#"{ referencePath }:
+let
+  reference = builtins.fromJSON (builtins.readFile referencePath);
+  table = import ./etc-nixos/asterinas/overlays/upstream-patches.nix;
+  # SRI with or without base64 padding
+  unpadded = hash: builtins.head (builtins.match "([^=]*)=*" hash);
+  byUrl = builtins.listToAttrs (
+    map (file: { name = file.raw_url; value = file.sha256_sri; }) (builtins.attrValues reference.files)
+    ++ map (pin: {
+      name = pin.url or "https://github.com/${pin.owner}/${pin.repo}/archive/${pin.rev}.tar.gz";
+      value = pin.hash or pin.sha256;
+    }) (builtins.attrValues reference.other_upstream_pins)
+  );
+  check = name: entry:
+    if byUrl ? ${entry.url} then
+      (if unpadded byUrl.${entry.url} == unpadded entry.hash then "same" else "DIFFERENT ${byUrl.${entry.url}}")
+    else "unlisted";
+  referenceUrls = builtins.attrNames byUrl;
+  usedUrls = map (e: e.url) (builtins.attrValues table);
+in {
+  results = builtins.mapAttrs check table;
+  missing = builtins.filter (url: !(builtins.elem url usedUrls)) referenceUrls;
+  inherit (reference) commit;
 }"#;
 
-#[test]
-fn missing_hash_stops_with_the_command_and_the_file_to_edit() {
-    let expr = format!(
-        "(import ./etc-nixos/asterinas/overlays/fetch-upstream.nix {{ lib = {STUB_LIB}; \
-         fetchurl = a: a; }}).file \"systemd-ms-slave-to-ms-private\""
-    );
-    let error = eval_json(&expr).expect_err("unhashed entry must not evaluate");
-    for expected in [
-        "nix-prefetch-url https://github.com/asterinas/asterinas/raw/",
-        "0003-Switch-MS_SLAVE-to-MS_PRIVATE.patch",
-        "distro/nixos/etc-nixos/asterinas/overlays/upstream-patches.nix",
-        "/etc/nixos/asterinas/overlays/upstream-patches.nix",
-    ] {
-        assert!(
-            error.contains(expected),
-            "missing {expected:?} in:\n{error}"
-        );
+/// `<workspace>/../shared/<relative>`, or `None` after saying why a test is
+/// skipped. Under CI (`CI` set) a missing file fails instead.
+#[allow(clippy::print_stderr)] // tests report skips on stderr, where cargo shows them
+fn shared_path(relative: &str, env_override: Option<&str>) -> Option<String> {
+    if let Some(path) = env_override.and_then(|name| std::env::var(name).ok()) {
+        return Some(path);
     }
-
-    let tarball = format!(
-        "(import ./etc-nixos/asterinas/overlays/fetch-upstream.nix {{ lib = {STUB_LIB}; \
-         fetchurl = a: a; }}).tarball \"nixpkgs-for-codex\""
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root");
+    let path = workspace.join("..").join("shared").join(relative);
+    if path.exists() {
+        return Some(path.to_string_lossy().into_owned());
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{} is missing; CI must have shared/ beside the workspace{}",
+        path.display(),
+        env_override.map_or(String::new(), |name| format!(" (or set {name})"))
     );
-    let error = eval_json(&tarball).expect_err("unhashed tarball must not evaluate");
-    assert!(error.contains("nix-prefetch-url --unpack "), "{error}");
+    eprintln!("skipped: {} not found", path.display());
+    None
+}
 
+#[test]
+fn every_pin_matches_the_shared_reference_table() {
+    let Some(reference) = shared_path("reference/asterinas-upstream-files.json", None) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("compare.nix");
+    // The expression names the table relative to distro/nixos; the copy in
+    // the scratch directory names it by absolute path.
+    let text =
+        COMPARE_WITH_REFERENCE.replace("./etc-nixos/", &format!("{}/", etc_nixos().display()));
+    fs::write(&file, text).expect("write");
+    let output = nix_instantiate(&[
+        "--eval",
+        "--strict",
+        "--json",
+        "-E",
+        &format!(
+            "import {} {{ referencePath = {reference}; }}",
+            file.display()
+        ),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(json.contains(&format!("\"commit\":\"{COMMIT}\"")), "{json}");
+    assert!(
+        json.contains("\"missing\":[]"),
+        "reference pins not used: {json}"
+    );
+    assert!(!json.contains("DIFFERENT"), "{json}");
+    let unlisted: BTreeSet<&str> = json
+        .split(',')
+        .filter(|pair| pair.ends_with("\"unlisted\"") || pair.ends_with("\"unlisted\"}"))
+        .filter_map(|pair| pair.rsplit('{').next())
+        .filter_map(|pair| pair.split('"').nth(1))
+        .collect();
+    let expected: BTreeSet<&str> = PINNED_OUTSIDE_THE_REFERENCE
+        .iter()
+        .map(|(name, _)| *name)
+        .chain(["xfce-wallpaper"])
+        .collect();
+    assert_eq!(unlisted, expected, "{json}");
+    // 15 files + codex's nixpkgs + jtharness + asmtools are the same.
+    assert_eq!(json.matches("\"same\"").count(), 18, "{json}");
+}
+
+/// What `fetchUpstream.source` relies on: a file fetched with
+/// builtins.fetchurl and added again with builtins.path under its own name
+/// gets the store path a path literal `./name` gets, and a derivation that
+/// uses it is the same derivation. Run with the real Nix against a scratch
+/// store (a `file://` URL, no network); the file is written by the test.
+#[test]
+fn a_fetched_upstream_file_has_the_store_path_of_upstream_path_literal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let patch = dir.path().join("0001-Example.patch");
+    fs::write(&patch, "--- a/x\n+++ b/x\n").expect("write");
+    let sri = {
+        let output = Command::new("nix-hash")
+            .args(["--type", "sha256", "--flat", "--base32"])
+            .arg(&patch)
+            .output()
+            .expect("nix-hash runs");
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    };
+    let fetch = fs::read_to_string(overlays_dir().join("fetch-upstream.nix")).expect("read");
+    assert!(fetch.contains("builtins.path {\n      name = baseNameOf entry.url;"));
+    let expr = format!(
+        r#"let
+  url = "file://{patch}";
+  viaFetch = builtins.path {{
+    name = baseNameOf url;
+    path = builtins.unsafeDiscardStringContext (builtins.fetchurl {{ inherit url; sha256 = "{sri}"; }});
+  }};
+  drv = patches: derivation {{ name = "patched"; system = "x86_64-linux"; builder = "/bin/sh"; inherit patches; }};
+in {{
+  samePath = viaFetch == "${{{literal}}}";
+  sameDerivation = (drv [ viaFetch ]).outPath == (drv [ {literal} ]).outPath;
+}}"#,
+        patch = patch.display(),
+        literal = patch.display(),
+    );
+    let store = dir.path().join("store");
+    let output = Command::new("nix-instantiate")
+        .args(["--eval", "--strict", "--json", "--store"])
+        .arg(&store)
+        .args(["-E", &expr])
+        .env_remove("NIX_REMOTE")
+        .output()
+        .expect("nix-instantiate runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        r#"{"sameDerivation":true,"samePath":true}"#
+    );
+}
+
+#[test]
+fn an_unknown_or_unhashed_entry_stops_evaluation() {
+    let stub_lib = r"{ hasPrefix = p: s: builtins.substring 0 (builtins.stringLength p) s == p; }";
     let unknown = format!(
-        "(import ./etc-nixos/asterinas/overlays/fetch-upstream.nix {{ lib = {STUB_LIB}; \
-         fetchurl = a: a; }}).file \"no-such-patch\""
+        "(import ./etc-nixos/asterinas/overlays/fetch-upstream.nix {{ lib = {stub_lib}; \
+         fetchurl = a: a; fetchzip = a: a; }}).file \"no-such-patch\""
     );
     let error = eval_json(&unknown).expect_err("unknown entry");
     assert!(error.contains("no entry \"no-such-patch\""), "{error}");
+    let via_file = eval_json(&format!(
+        "(import ./etc-nixos/asterinas/overlays/fetch-upstream.nix {{ lib = {stub_lib}; \
+         fetchurl = a: a; fetchzip = a: a; }}).file \"testng-jar\""
+    ))
+    .expect("a pinned entry passes url and hash on");
+    assert!(
+        via_file.contains("\"hash\":\"sha256-Y3J0iPlxfVfw0KD+5aH8EKK+nPz/LsOnGHZW1mPAd04=\""),
+        "{via_file}"
+    );
+}
+
+#[test]
+fn overlays_follow_upstreams_patch_order_and_names() {
+    let read =
+        |dir: &str| fs::read_to_string(overlays_dir().join(dir).join("default.nix")).expect("read");
+    let podman = read("podman");
+    let order = [
+        "runc-no-container-state-check",
+        "runc-no-dev-mqueue",
+        "runc-no-ebpf-device-filter",
+        "runc-tolerate-user-and-capability-setup",
+        "runc-ms-slave-to-ms-private",
+    ];
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|name| podman.find(&format!("\"{name}\"")).expect(name))
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "runc patch order"
+    );
+    let systemd = read("systemd");
+    assert!(
+        !systemd.contains("pname ="),
+        "aster_systemd keeps systemdMinimal's pname"
+    );
+    assert!(systemd.contains("mkdir -p /run/user/%i"));
+    for unit in [
+        "systemd-logind.service",
+        "systemd-user-sessions.service",
+        "dbus-org.freedesktop.login1.service",
+        "user@.service",
+        "user-runtime-dir@.service",
+        "local-fs.target.wants/tmp.mount",
+        "systemd-firstboot.service",
+        "systemd-random-seed.service",
+    ] {
+        assert!(systemd.contains(&format!("\"{unit}\" =")), "{unit}");
+    }
+    let desktop = read("desktop");
+    for needle in [
+        "xorg = prev.xorg // {",
+        "xfce = prev.xfce // {",
+        "-Dudev=false",
+        "-Dudev_kms=false",
+        "-Dglamor=true",
+        "final.libudev-zero",
+        "final.dri-pkgconfig-stub",
+        "final.libtirpc",
+        "xorg.conf.d/10-fbdev.conf",
+        "version = \"4.16.1\"",
+        "version = \"4.16.0\"",
+    ] {
+        assert!(desktop.contains(needle), "desktop overlay lacks {needle}");
+    }
+    assert!(!desktop.contains("src ="), "Xfce keeps nixpkgs' sources");
+    let hello = fs::read_to_string(etc_nixos().join("asterinas/pkgs/hello-asterinas/default.nix"))
+        .expect("read");
+    assert!(hello.contains("echo \"Hello Asterinas!\"\n"));
+    let jtreg = read("jtreg");
+    assert!(jtreg.contains("version = \"7.3.1\"") && jtreg.contains("BUILD_NUMBER=1"));
 }
 
 // --- with nixpkgs lib: the real module system ---------------------------------
@@ -418,18 +673,60 @@ let
     nixpkgs.overlays = mkOption { type = types.listOf types.unspecified; default = [ ]; };
     environment.etc = mkOption { type = types.attrsOf (types.attrsOf types.anything); default = { }; };
     networking.nameservers = mkOption { type = types.listOf types.str; default = [ ]; };
+    networking.enableIPv6 = mkOption { type = types.bool; default = true; };
     systemd.package = mkOption { type = types.unspecified; };
+    systemd.services = mkOption { type = types.attrsOf types.anything; default = { }; };
+    environment.systemPackages = mkOption { type = types.listOf types.unspecified; default = [ ]; };
+    services.xserver.enable = mkOption { type = types.bool; default = false; };
+    services.xserver.desktopManager.xfce.enable = mkOption { type = types.bool; default = false; };
+    virtualisation.containers.enable = mkOption { type = types.bool; default = false; };
+    # As some nixpkgs versions declare it: the three values as the option's
+    # default, which any definition replaces wholesale.
+    virtualisation.containers.storage.settings = mkOption {
+      type = types.attrsOf types.anything;
+      default.storage = { driver = "overlay"; graphroot = "/var/lib/containers/storage"; runroot = "/run/containers/storage"; };
+    };
+    # As nixos/modules/tasks/filesystems.nix declares the fields read here.
+    fileSystems = mkOption {
+      default = { };
+      type = types.attrsOf (types.submodule ({ name, ... }: { options = {
+        mountPoint = mkOption { type = types.str; default = name; };
+        device = mkOption { type = types.nullOr types.str; default = null; };
+        fsType = mkOption { type = types.str; default = "auto"; };
+        options = mkOption { type = types.listOf types.str; default = [ "defaults" ]; };
+      }; }));
+    };
+    # As nixos/modules/config/users-groups.nix declares the password fields,
+    # with root's locked default.
+    users.users = mkOption {
+      default = { };
+      type = types.attrsOf (types.submodule { freeformType = types.attrsOf types.anything; options = {
+        hashedPassword = mkOption { type = types.nullOr types.str; default = null; };
+        initialHashedPassword = mkOption { type = types.nullOr types.str; default = null; };
+      }; });
+    };
   };
+  usersGroupsDefaults.config.users.users.root.initialHashedPassword = lib.mkDefault "!";
   stubPkgs = {
     busybox = "/nix/store/00000000000000000000000000000000-busybox";
     bash = "/nix/store/00000000000000000000000000000000-bash";
     aster_systemd = "aster_systemd";
     stdenv.hostPlatform.parsed.cpu.name = "x86_64";
+    coreutils = "/nix/store/00000000000000000000000000000000-coreutils";
+    dbus = "/nix/store/00000000000000000000000000000000-dbus";
+    xorg.xorgserver = "/nix/store/00000000000000000000000000000000-xorg-server";
+    xorg.xf86videofbdev = "/nix/store/00000000000000000000000000000000-xf86-video-fbdev";
+    xfce.xfce4-session = "/nix/store/00000000000000000000000000000000-xfce4-session";
+    inherit lib;
+    fetchurl = args: { outPath = "/nix/store/00000000000000000000000000000000-fetched"; inherit args; };
+    fetchzip = args: args;
+    writeText = name: text: { outPath = "/nix/store/00000000000000000000000000000000-${name}"; inherit text; };
+    writeShellScriptBin = name: text: { outPath = "/nix/store/00000000000000000000000000000000-${name}"; inherit text; };
     writeScript = name: text: { outPath = "/nix/store/00000000000000000000000000000000-${name}"; inherit text; };
     makeInitrd = args: { outPath = "/nix/store/00000000000000000000000000000000-initrd"; inherit args; };
   };
   eval = lib.evalModules {
-    modules = [ configFile stubOptions settings
+    modules = [ configFile stubOptions usersGroupsDefaults settings
       { _module.check = false; _module.args.pkgs = stubPkgs; } ];
   };
   c = eval.config;
@@ -449,18 +746,23 @@ in {
   overlayCount = builtins.length c.nixpkgs.overlays;
   resolvConf = c.environment.etc."resolv.conf".text;
   systemdPackage = c.systemd.package;
+  root = { inherit (c.users.users.root) hashedPassword initialHashedPassword; };
+  inherit (c.networking) enableIPv6;
+  fileSystems = builtins.attrNames c.fileSystems;
+  containerStorage = c.virtualisation.containers.storage.settings;
+  xfceUnit = c.systemd.services.xfce-desktop.serviceConfig or null;
+  xfceUnitWantedBy = c.systemd.services.xfce-desktop.wantedBy or null;
+  startXfce = (c.systemd.services.xfce-desktop.serviceConfig.ExecStart or null);
+  startXfceText = (lib.findFirst (p: (p.outPath or "") == "/nix/store/00000000000000000000000000000000-start_xfce")
+    { text = null; } c.environment.systemPackages).text;
+  xfceDesktopXml = (c.environment.etc."xdg/xfce4/xfconf/xfce-perchannel-xml/xfce4-desktop.xml".source.text or null);
 }"#;
 
-/// The nixpkgs `lib` directory from `NIXPKGS_LIB`, or `None` after printing
-/// why the test is skipped.
-#[allow(clippy::print_stderr)] // tests report skips on stderr, where cargo shows them
+/// The nixpkgs `lib` directory: `NIXPKGS_LIB`, else the vendored copy in
+/// `<workspace>/../shared/vendor/nixpkgs-lib/lib`. Missing, the test is
+/// skipped with a note, except under CI, where it fails.
 fn nixpkgs_lib() -> Option<String> {
-    if let Ok(path) = std::env::var("NIXPKGS_LIB") {
-        Some(path)
-    } else {
-        eprintln!("skipped: NIXPKGS_LIB unset");
-        None
-    }
+    shared_path("vendor/nixpkgs-lib/lib", Some("NIXPKGS_LIB"))
 }
 
 /// Evaluates one attribute of the harness with `settings` (a Nix module).
@@ -518,7 +820,10 @@ fn options_have_upstream_defaults_and_types() {
         concat!(
             r#"{"break-into-stage-1-shell":false,"console":"hvc0","disable-systemd":"false","#,
             r#""kernel":null,"kernel-features":[],"kernel-params":[],"log-level":"error","#,
-            r#""stage-2-hook":"/bin/sh -l","substituters":"","trusted-public-keys":""}"#
+            r#""stage-2-hook":"/bin/sh -l","#,
+            r#""substituters":"https://aster-nixos-release.cachix.org https://aster-nixos-dev.cachix.org","#,
+            r#""trusted-public-keys":"aster-nixos-release.cachix.org-1:xB6U/f5ck5vGDJZ04kPp3zGpZ4Nro9X4+TSSMAETVFE= "#,
+            r#"aster-nixos-dev.cachix.org-1:xrCbE2flfliFTQCY/2HeJoT2tCO+5kMTZeLIUH9lnIA="}"#
         )
     );
     let types = harness(&lib, "{ }", "types").expect("types evaluate");
@@ -650,7 +955,11 @@ fn stage_2_logging_is_silenced_and_systemd_can_be_disabled() {
     );
     assert!(init.contains(": aster_nixos.disable-systemd: not starting /run/current-system/systemd/lib/systemd/systemd"));
     let hook = json_text(&harness(&lib, &settings, "postBootCommands").expect("evaluates"));
-    assert!(hook.contains("while true; do\n  /bin/sh -l\n"), "{hook}");
+    assert!(
+        hook.ends_with("\n/bin/sh -l\n"),
+        "the hook runs once: {hook}"
+    );
+    assert!(!hook.contains("while"), "the hook runs once: {hook}");
 
     // A stage 2 without the expected lines must fail the build, not pass silently.
     let error = run_builder_commands(&plain.replace("exec > >(tee", "exec >(nothing"))
@@ -666,7 +975,8 @@ fn stage_1_script_is_valid_posix_shell() {
     assert!(script.starts_with("#!/nix/store/00000000000000000000000000000000-busybox/bin/sh\n"));
     for expected in [
         "mount -t ext2 \"$root\" /sysroot",
-        "exec switch_root /sysroot \"$init\"",
+        "exec switch_root /sysroot \"$init\" \"$@\"",
+        "*) set -- \"$@\" \"$arg\" ;;",
         "if [ \"$rd_break\" = 1 ]; then",
     ] {
         assert!(script.contains(expected), "missing {expected:?}");
@@ -710,7 +1020,7 @@ fn nix_settings_follow_the_kernel_and_the_caches() {
         harness(&lib, &settings, "nixPath").as_deref(),
         Ok(r#"["nixpkgs=/stub","nixpkgs-overlays=/etc/nixos/asterinas/overlays/default.nix"]"#)
     );
-    assert_eq!(harness(&lib, &settings, "overlayCount").as_deref(), Ok("7"));
+    assert_eq!(harness(&lib, &settings, "overlayCount").as_deref(), Ok("8"));
     assert_eq!(
         harness(&lib, &settings, "systemdPackage").as_deref(),
         Ok(r#""aster_systemd""#)
@@ -760,4 +1070,193 @@ fn kernel_choice_is_asserted_with_instructions() {
     let plain = format!(r#"{{ {A_KERNEL} aster_nixos.kernel-features = [ "cvm_guest" ]; }}"#);
     let warnings = harness(&lib, &plain, "warnings").expect("evaluates");
     assert!(warnings.contains("cannot be\\nchecked"), "{warnings}");
+}
+
+#[test]
+fn caches_default_to_upstreams_and_can_be_turned_off() {
+    let Some(lib) = nixpkgs_lib() else { return };
+    let nix = harness(&lib, &format!("{{ {A_KERNEL} }}"), "nixSettings").expect("evaluates");
+    assert!(
+        nix.contains(concat!(
+            r#""substituters":["https://aster-nixos-release.cachix.org","#,
+            r#""https://aster-nixos-dev.cachix.org"]"#
+        )),
+        "{nix}"
+    );
+    assert!(
+        nix.contains(concat!(
+            r#""trusted-public-keys":["aster-nixos-release.cachix.org-1:xB6U/f5ck5vGDJZ04kPp3zGpZ4Nro9X4+TSSMAETVFE=","#,
+            r#""aster-nixos-dev.cachix.org-1:xrCbE2flfliFTQCY/2HeJoT2tCO+5kMTZeLIUH9lnIA="]"#
+        )),
+        "{nix}"
+    );
+    let off = format!(
+        r#"{{ {A_KERNEL} aster_nixos.substituters = ""; aster_nixos.trusted-public-keys = ""; }}"#
+    );
+    let nix = harness(&lib, &off, "nixSettings").expect("evaluates");
+    assert!(
+        nix.contains(r#""substituters":[],"trusted-public-keys":[]"#),
+        "{nix}"
+    );
+}
+
+#[test]
+fn root_stays_locked() {
+    let Some(lib) = nixpkgs_lib() else { return };
+    assert_eq!(
+        harness(&lib, &format!("{{ {A_KERNEL} }}"), "root").as_deref(),
+        Ok(r#"{"hashedPassword":null,"initialHashedPassword":"!"}"#),
+        "no empty password: users-groups.nix's locked default applies"
+    );
+    // A spec or the user may still give root a password.
+    let with_hash = format!(r#"{{ {A_KERNEL} users.users.root.hashedPassword = "$6$x$y"; }}"#);
+    assert_eq!(
+        harness(&lib, &with_hash, "root").as_deref(),
+        Ok(r#"{"hashedPassword":"$6$x$y","initialHashedPassword":"!"}"#)
+    );
+}
+
+#[test]
+fn ipv6_is_off_because_the_kernel_has_no_af_inet6() {
+    let Some(lib) = nixpkgs_lib() else { return };
+    for settings in [
+        format!("{{ {A_KERNEL} }}"),
+        format!("{{ {A_KERNEL} networking.enableIPv6 = true; }}"),
+    ] {
+        assert_eq!(
+            harness(&lib, &settings, "enableIPv6").as_deref(),
+            Ok("false"),
+            "{settings}"
+        );
+    }
+}
+
+/// What nixos-generate-config writes for the installer's disk layout: a
+/// plain-priority root and /boot by UUID.
+const HARDWARE_CONFIGURATION: &str = r#"
+  fileSystems."/" = { device = "/dev/disk/by-uuid/0b1e5a8c-3f2d-4c1b-9d7e-2a6f8e4c1d3b"; fsType = "ext4"; };
+  fileSystems."/boot" = { device = "/dev/disk/by-uuid/1A2B-3C4D"; fsType = "vfat"; options = [ "fmask=0077" "dmask=0077" ]; };
+"#;
+
+#[test]
+fn a_generated_hardware_configuration_cannot_take_over_the_root() {
+    let Some(lib) = nixpkgs_lib() else { return };
+    // The distro declares no file systems of its own (stage 1 mounts root).
+    assert_eq!(
+        harness(&lib, &format!("{{ {A_KERNEL} }}"), "fileSystems").as_deref(),
+        Ok("[]")
+    );
+    let generated = format!("{{ {A_KERNEL} {HARDWARE_CONFIGURATION} }}");
+    let failed = harness(&lib, &generated, "failedAssertions").expect("evaluates");
+    for expected in [
+        "Asterinas NixOS cannot mount these file systems at boot",
+        "/: /dev/disk/by-uuid/0b1e5a8c-3f2d-4c1b-9d7e-2a6f8e4c1d3b is a udev link",
+        "/boot: /dev/disk/by-uuid/1A2B-3C4D is a udev link",
+        "hardware-configuration.nix",
+        "delete that file",
+    ] {
+        assert!(
+            failed.contains(expected),
+            "missing {expected:?} in {failed}"
+        );
+    }
+    let by_name = format!(
+        r#"{{ {A_KERNEL} fileSystems."/" = {{ device = "/dev/vda2"; fsType = "ext4"; }}; }}"#
+    );
+    let failed = harness(&lib, &by_name, "failedAssertions").expect("evaluates");
+    assert!(
+        failed.contains("/: the kernel cannot mount ext4"),
+        "{failed}"
+    );
+
+    // Mounts the kernel can do pass, and so does an entry not mounted at boot.
+    let fine = format!(
+        r#"{{ {A_KERNEL}
+           fileSystems."/" = {{ device = "/dev/vda2"; fsType = "ext2"; }};
+           fileSystems."/data" = {{ device = "/dev/vdb"; fsType = "ext2"; }};
+           fileSystems."/tmp" = {{ device = "tmpfs"; fsType = "tmpfs"; }};
+           fileSystems."/boot" = {{ device = "/dev/vda1"; fsType = "vfat"; options = [ "noauto" ]; }}; }}"#
+    );
+    assert_eq!(
+        harness(&lib, &fine, "failedAssertions").as_deref(),
+        Ok("[]")
+    );
+}
+
+#[test]
+fn container_storage_keeps_runroot_and_graphroot() {
+    let Some(lib) = nixpkgs_lib() else { return };
+    let settings = format!("{{ {A_KERNEL} virtualisation.containers.enable = true; }}");
+    assert_eq!(
+        harness(&lib, &settings, "containerStorage").as_deref(),
+        Ok(concat!(
+            r#"{"storage":{"driver":"vfs","graphroot":"/var/lib/containers/storage","#,
+            r#""runroot":"/run/containers/storage"}}"#
+        ))
+    );
+}
+
+#[test]
+fn xfce_starts_as_upstream_starts_it() {
+    let Some(lib) = nixpkgs_lib() else { return };
+    assert_eq!(
+        harness(&lib, &format!("{{ {A_KERNEL} }}"), "xfceUnit").as_deref(),
+        Ok("null")
+    );
+    let settings = format!(
+        "{{ {A_KERNEL} services.xserver.enable = true; services.xserver.desktopManager.xfce.enable = true; }}"
+    );
+    assert_eq!(
+        harness(&lib, &settings, "xfceUnit").as_deref(),
+        Ok(concat!(
+            r#"{"Delegate":"yes","Environment":"DISPLAY=:0","#,
+            r#""ExecStart":"/nix/store/00000000000000000000000000000000-start_xfce/bin/start_xfce","#,
+            r#""KillMode":"process","Restart":"no","StandardError":"tty","StandardOutput":"tty","#,
+            r#""Type":"simple"}"#
+        ))
+    );
+    assert_eq!(
+        harness(&lib, &settings, "xfceUnitWantedBy").as_deref(),
+        Ok(r#"["multi-user.target"]"#)
+    );
+    let script = json_text(&harness(&lib, &settings, "startXfceText").expect("evaluates"));
+    for expected in [
+        "dbus-launch --sh-syntax",
+        "-xorg-server/bin/Xorg :0 vt1 \\",
+        "-keyboard keyboard \\",
+        "-pointer mouse0 \\",
+        "-novtswitch \\",
+        "-keeptty \\",
+        "xfce4-session >>\"$log\" 2>&1 &",
+    ] {
+        assert!(
+            script.contains(expected),
+            "missing {expected:?} in\n{script}"
+        );
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("start_xfce");
+    fs::write(&file, format!("#!/usr/bin/env bash\n{script}")).expect("write");
+    let output = Command::new("shellcheck")
+        .arg(&file)
+        .output()
+        .expect("shellcheck runs");
+    assert!(
+        output.status.success(),
+        "shellcheck:\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+
+    let xml = json_text(&harness(&lib, &settings, "xfceDesktopXml").expect("evaluates"));
+    for expected in [
+        r#"<channel name="xfce4-desktop" version="1.0">"#,
+        r#"<property name="monitor0" type="empty">"#,
+        r#"<property name="monitordefault" type="empty">"#,
+        r#"<property name="last-image" type="string" value="/nix/store/00000000000000000000000000000000-fetched"/>"#,
+        r#"<property name="image-style" type="int" value="5"/>"#,
+        r#"<property name="show-trash" type="bool" value="true"/>"#,
+        r#"<property name="icon-size" type="uint" value="48"/>"#,
+    ] {
+        assert!(xml.contains(expected), "missing {expected:?} in\n{xml}");
+    }
 }

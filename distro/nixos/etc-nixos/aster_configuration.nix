@@ -16,6 +16,20 @@ let
 
   # The kernel build features a system may ask for (facts: kernel_features,
   # upstream kernel/Cargo.toml).
+  # Upstream's binary caches for the distro's patched packages (upstream
+  # Makefile: RELEASE_/DEV_SUBSTITUTER and their keys, which upstream's
+  # build scripts pass to the installer, the ISO and these option defaults).
+  upstreamCaches = [
+    {
+      url = "https://aster-nixos-release.cachix.org";
+      key = "aster-nixos-release.cachix.org-1:xB6U/f5ck5vGDJZ04kPp3zGpZ4Nro9X4+TSSMAETVFE=";
+    }
+    {
+      url = "https://aster-nixos-dev.cachix.org";
+      key = "aster-nixos-dev.cachix.org-1:xrCbE2flfliFTQCY/2HeJoT2tCO+5kMTZeLIUH9lnIA=";
+    }
+  ];
+
   kernelFeatureNames = [
     "cvm_guest"
     "coverage"
@@ -30,6 +44,7 @@ in
     ./asterinas/modules/systemd.nix
     ./asterinas/modules/networking.nix
     ./asterinas/modules/xfce.nix
+    ./asterinas/modules/xfce-wallpaper.nix
     ./asterinas/modules/containers.nix
   ];
 
@@ -69,7 +84,7 @@ in
       type = types.str;
       default = "/bin/sh -l";
       description = ''
-        Command stage 2 runs (and restarts whenever it exits) when
+        Command stage 2 runs once, instead of starting systemd, when
         `aster_nixos.disable-systemd` is "true".
       '';
     };
@@ -116,19 +131,25 @@ in
     substituters = mkOption {
       # One space-separated string, as upstream and the compiler have it.
       type = types.str;
-      default = "";
-      example = "https://aster-nixos-release.cachix.org https://aster-nixos-dev.cachix.org";
+      default = lib.concatMapStringsSep " " (cache: cache.url) upstreamCaches;
+      example = "";
       description = ''
-        Binary caches for the distro's patched packages, space separated.
-        Added to nix.settings.substituters.
+        Binary caches for the distro's patched packages, space separated;
+        by default upstream's release and dev caches. Added to
+        nix.settings.substituters (after which cache.nixos.org still comes).
+        "" turns them off. They serve only derivations identical to
+        upstream's (see distro/README.md for which are); the rest is built
+        from source either way.
       '';
     };
 
     trusted-public-keys = mkOption {
       type = types.str;
-      default = "";
+      default = lib.concatMapStringsSep " " (cache: cache.key) upstreamCaches;
+      example = "";
       description = ''
-        Public keys of `aster_nixos.substituters`, space separated. Added to
+        Public keys of `aster_nixos.substituters`, space separated; by
+        default those of upstream's caches. Added to
         nix.settings.trusted-public-keys.
       '';
     };

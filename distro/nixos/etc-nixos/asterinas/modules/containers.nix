@@ -15,9 +15,16 @@ let
 in
 {
   config = lib.mkIf config.virtualisation.containers.enable {
-    # The copy-based vfs driver; the module's own default (overlay) is a
-    # mkDefault, so a plain definition is enough and a user may still choose.
-    virtualisation.containers.storage.settings.storage.driver = "vfs";
+    # The copy-based vfs driver, with podman's usual state and image
+    # directories named explicitly, as upstream does: where nixpkgs gives
+    # these as the option's default, any definition replaces the whole
+    # default, and storage.conf would lose runroot and graphroot if only the
+    # driver were set.
+    virtualisation.containers.storage.settings.storage = {
+      driver = "vfs";
+      runroot = "/run/containers/storage";
+      graphroot = "/var/lib/containers/storage";
+    };
 
     # Accept any image signature (a development distro without a keyring).
     # mkDefault: sites with a signing policy replace it.

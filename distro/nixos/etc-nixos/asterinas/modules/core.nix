@@ -43,8 +43,43 @@ let
 
   busybox = pkgs.busybox;
 
+  # File systems the kernel registers for mount(2) (facts: filesystems), and
+  # "auto", which mount resolves by probing.
+  mountableTypes = [
+    "ext2"
+    "exfat"
+    "tmpfs"
+    "ramfs"
+    "proc"
+    "sysfs"
+    "cgroup2"
+    "configfs"
+    "devpts"
+    "overlay"
+    "virtiofs"
+    "auto"
+  ];
+
+  # mount point -> why it cannot be mounted at boot, for every fileSystems
+  # entry systemd would mount (not "noauto").
+  unmountable = lib.filterAttrs (_: why: why != null) (
+    lib.mapAttrs (
+      _: fs:
+      if lib.elem "noauto" (fs.options or [ ]) then
+        null
+      else if lib.hasPrefix "/dev/disk/" (toString (fs.device or "")) then
+        "${fs.device} is a udev link; without udev the kernel's device names (/dev/vda2) are all there is"
+      else if !(lib.elem (fs.fsType or "auto") mountableTypes) then
+        "the kernel cannot mount ${fs.fsType}"
+      else
+        null
+    ) config.fileSystems
+  );
+
   # Stage 1, run by the kernel as /init of the initramfs (PID 1). The kernel
-  # hands it the words after `--` on the command line as arguments.
+  # hands it the words after `--` on the command line as arguments; root=,
+  # init= and rd.break= are for stage 1, every other word is passed on to
+  # init (NixOS stage 2, which hands them to systemd), as upstream does.
   stage1 = pkgs.writeScript "asterinas-stage-1" ''
     #!${busybox}/bin/sh
     export PATH=/bin
@@ -63,20 +98,30 @@ let
     root=
     init=
     rd_break=0
-    read_args() {
-      for arg in "$@"; do
+    # Takes out the words meant for stage 1 and keeps the rest, in order, as
+    # the positional parameters (the only list POSIX sh has).
+    remaining=$#
+    while [ "$remaining" -gt 0 ]; do
+      arg=$1
+      shift
+      remaining=$((remaining - 1))
+      case "$arg" in
+        root=*) root="''${arg#root=}" ;;
+        init=*) init="''${arg#init=}" ;;
+        rd.break=*) rd_break="''${arg#rd.break=}" ;;
+        *) set -- "$@" "$arg" ;;
+      esac
+    done
+    # Ours: if the kernel passed no stage-1 words, look for root= and init=
+    # on the whole command line (nothing else from it is passed on).
+    if [ -z "$root" ] && [ -r /proc/cmdline ]; then
+      # shellcheck disable=SC2013 # words, not lines, are wanted here
+      for arg in $(cat /proc/cmdline); do
         case "$arg" in
           root=*) root="''${arg#root=}" ;;
           init=*) init="''${arg#init=}" ;;
-          rd.break=*) rd_break="''${arg#rd.break=}" ;;
         esac
       done
-    }
-    read_args "$@"
-    # Fall back to the whole command line if the kernel passed no arguments.
-    if [ -z "$root" ] && [ -r /proc/cmdline ]; then
-      # shellcheck disable=SC2046 # word splitting is the point here
-      read_args $(cat /proc/cmdline)
     fi
     [ -n "$root" ] || rescue "no root= on the kernel command line"
     [ -n "$init" ] || rescue "no init= on the kernel command line"
@@ -105,7 +150,7 @@ let
         rescue "cannot hand $fs over to the real root"
     done
 
-    exec switch_root /sysroot "$init"
+    exec switch_root /sysroot "$init" "$@"
   '';
 
   initrd = pkgs.makeInitrd {
@@ -197,14 +242,11 @@ in
       ${lib.optionalString (cfg.disable-systemd == "true") dropSystemdExec}
     '';
 
-    # Runs near the end of stage 2; with systemd disabled it never returns:
-    # the hook is started again whenever it exits, so PID 1 never ends.
+    # Runs near the end of stage 2. With systemd disabled the hook runs once,
+    # as upstream runs it; when it returns, stage 2 ends there.
     boot.postBootCommands = lib.mkIf (cfg.disable-systemd == "true") ''
       echo "aster_nixos: systemd is disabled; running: ${cfg.stage-2-hook}"
-      while true; do
-        ${cfg.stage-2-hook}
-        echo "aster_nixos: stage-2 hook exited with status $?; starting it again"
-      done
+      ${cfg.stage-2-hook}
     '';
 
     # texinfo's install-info dies with SIGBUS on Asterinas while the system
@@ -214,14 +256,29 @@ in
     documentation.info.enable = lib.mkForce false;
 
     # --- file systems ---
-    # Stage 1 mounts the root itself; this entry is for systemd and tools in
-    # stage 2. mkDefault so a hardware-configuration.nix can describe the
-    # disk differently. /boot (FAT) is deliberately absent: the kernel has no
-    # vfat driver, so mounting it at boot would only fail.
-    fileSystems."/" = {
-      device = lib.mkDefault rootDevice;
-      fsType = lib.mkDefault "ext2";
-    };
+    # No fileSystems."/", as upstream: stage 1 mounts the root named on the
+    # kernel command line (root=/dev/vda2) and NixOS only requires a root
+    # entry for its own initrd, which is off. A hardware-configuration.nix
+    # (which nixos-generate-config would write; neither this installer nor
+    # upstream's ever runs it) declares an ext4/ext2 root and a vfat /boot by
+    # /dev/disk/by-uuid: no udev makes those links and the kernel has no vfat,
+    # so systemd would wait for the devices and end in emergency mode. Rather
+    # than override such entries silently, evaluation stops and says so.
+    assertions = [
+      {
+        assertion = unmountable == { };
+        message = ''
+          Asterinas NixOS cannot mount these file systems at boot:
+          ${lib.concatStrings (
+            lib.mapAttrsToList (mountPoint: why: "  ${mountPoint}: ${why}\n") unmountable
+          )}If they come from a hardware-configuration.nix written by
+          nixos-generate-config, delete that file: stage 1 mounts the root
+          (${rootDevice}, ext2) itself and /boot is only used by the installer.
+          Otherwise name devices as /dev/vdXN and use one of: ${lib.concatStringsSep ", " mountableTypes}
+          (or add "noauto" to the entry's options).
+        '';
+      }
+    ];
 
     # --- branding and defaults (upstream: distro/etc_nixos/configuration.nix) ---
     system.nixos.distroName = lib.mkDefault "Asterinas NixOS";

@@ -1,4 +1,4 @@
-# DNS without resolvconf: /etc/resolv.conf is written directly.
+# DNS without resolvconf: /etc/resolv.conf is written directly; IPv4 only.
 #
 # Upstream: distro/etc_nixos/modules/systemd.nix turns the resolvconf unit
 # off, and distro/etc_nixos/configuration.nix writes a static resolv.conf
@@ -23,6 +23,13 @@ in
     environment.etc."resolv.conf".text = lib.mkDefault (
       lib.concatMapStrings (server: "nameserver ${server}\n") nameservers
     );
+
+    # The kernel has no AF_INET6 (facts: sockets_and_network.not_supported),
+    # so nothing may assume IPv6: with enableIPv6 = true, NixOS 25.05's nginx
+    # listens on [::0] by default and fails to start, and other services
+    # pick IPv6 defaults the same way. Forced: the kernel leaves no choice.
+    # (Not set upstream; ours.)
+    networking.enableIPv6 = lib.mkForce false;
 
     # Upstream's template default; a hostname from the spec wins.
     networking.hostName = lib.mkDefault "asterinas";

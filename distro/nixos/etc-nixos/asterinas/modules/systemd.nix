@@ -72,12 +72,15 @@ in
     # A root shell on every console, straight away. mkDefault: the compiler
     # or the user may set a different user or none.
     services.getty.autologinUser = lib.mkDefault "root";
-    # users-groups.nix gives root these with mkDefault (1000); 900 wins over
-    # that without clashing, and still yields to a plain definition.
+    # users-groups.nix gives root its shell with mkDefault (1000); 900 wins
+    # over that without clashing, and still yields to a plain definition.
     users.users.root.shell = lib.mkOverride 900 "${pkgs.bash}/bin/bash";
-    # No root password: an empty hash, so consoles let root in even without
-    # autologin (sshd still refuses empty passwords by default).
-    users.users.root.initialHashedPassword = lib.mkOverride 900 "";
+    # Root stays locked, as upstream has it: no password hash here, so
+    # users-groups.nix's own initialHashedPassword "!" applies and neither a
+    # console login nor `su` accepts any password. The autologin above still
+    # gives a root shell on the consoles. mkDefault: a spec or the user may
+    # set a real hash (or hashedPasswordFile) for root.
+    users.users.root.hashedPassword = lib.mkDefault null;
 
     # Logins on hvc0 (the usual VM console) and tty2-tty6; tty1 too unless
     # the Xfce desktop owns it.

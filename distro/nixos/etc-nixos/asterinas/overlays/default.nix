@@ -5,16 +5,16 @@
 # nix-build and nix-shell on the installed system see the same packages.
 #
 # One directory per overlay; each directory's default.nix is an overlay
-# function `final: prev: { ... }`. Upstream's overlays are listed in the facts
-# (overlays, nixos_settings_forced nixpkgs.overlays). Upstream's jtreg overlay
-# is not carried: it only serves upstream's OpenJDK test suite. asterinas-kernel
-# is ours.
+# function `final: prev: { ... }`. The first seven are upstream's, in
+# upstream's order (facts: overlays, nixos_settings_forced nixpkgs.overlays);
+# asterinas-kernel is ours.
 [
   (import ./desktop)
   (import ./hello-asterinas)
   (import ./podman)
   (import ./switch-to-configuration-ng)
   (import ./systemd)
+  (import ./jtreg)
   (import ./codex)
   (import ./asterinas-kernel)
 ]

@@ -1,53 +1,76 @@
-# Fetches an entry of upstream-patches.nix by name, refusing entries whose
-# hash has not been recorded yet.
+# Fetches an entry of upstream-patches.nix by name, always with its pinned
+# hash.
 #
-#   fetchUpstream = import ../fetch-upstream.nix { inherit (final) lib fetchurl; };
-#   fetchUpstream.file "systemd-ms-slave-to-ms-private"     # a store path (fetchurl)
-#   fetchUpstream.tarball "nixpkgs-for-codex"               # an unpacked tree (fetchTarball)
+#   fetchUpstream = import ../fetch-upstream.nix { inherit (final) lib fetchurl fetchzip; };
+#   fetchUpstream.source "systemd-ms-slave-to-ms-private"  # upstream repository file
+#   fetchUpstream.file "testng-jar"                        # a download (fetchurl)
+#   fetchUpstream.zip "jtreg-source"                       # an unpacked zip (fetchzip)
+#   fetchUpstream.tarball "nixpkgs-for-codex"              # an unpacked tarball
 #
-# Everything is fetched with a fixed hash; nothing here ever falls back to an
-# unverified download.
-{ lib, fetchurl }:
+# `source` is how upstream's own repository files come in. Upstream's
+# overlays name them as path literals (`./0001-foo.patch`), which Nix adds to
+# the store as a "source" path whose name is the file name and whose hash is
+# that of the contents. A fetchurl derivation would give the same bytes a
+# different store path and make every patched package a different
+# derivation from upstream's, which upstream's binary caches could then not
+# serve. So the file is downloaded at evaluation time (builtins.fetchurl,
+# checked against the pinned hash) and added again with builtins.path under
+# upstream's file name: the result is the very store path upstream's path
+# literal yields, and a package patched with it is the same derivation as
+# upstream's. (Dropping the string context is safe: the fetched file is
+# already in the store, and builtins.path records the new path's own context.)
+{
+  lib,
+  fetchurl,
+  fetchzip,
+}:
 let
   entries = import ./upstream-patches.nix;
 
   lookup =
     name:
-    entries.${name} or (throw "fetch-upstream: no entry \"${name}\" in asterinas/overlays/upstream-patches.nix");
-
-  # The message names the command that produces the missing hash and the file
-  # to put it in, both in the repository and on an installed system.
-  requireHash =
-    name: entry:
-    if entry.hash != null then
+    let
+      entry =
+        entries.${name} or (throw "fetch-upstream: no entry \"${name}\" in asterinas/overlays/upstream-patches.nix");
+    in
+    if builtins.isString (entry.hash or null) && lib.hasPrefix "sha256-" entry.hash then
       entry
     else
-      throw ''
-        ${name}: no hash is recorded for
-          ${entry.url}
-        so it cannot be fetched reproducibly. Compute it with
-          nix-prefetch-url ${lib.optionalString (entry.unpack or false) "--unpack "}${entry.url}
-          nix hash to-sri --type sha256 <the printed hash>
-        and set `hash = "sha256-...";` for "${name}" in
-          distro/nixos/etc-nixos/asterinas/overlays/upstream-patches.nix
-        (on an installed system: /etc/nixos/asterinas/overlays/upstream-patches.nix).
-      '';
+      throw "fetch-upstream: \"${name}\" has no SRI sha256 hash in asterinas/overlays/upstream-patches.nix; nothing is fetched without one";
 in
 {
+  source =
+    name:
+    let
+      entry = lookup name;
+      fetched = builtins.fetchurl {
+        inherit (entry) url;
+        sha256 = entry.hash;
+      };
+    in
+    builtins.path {
+      name = baseNameOf entry.url;
+      path = builtins.unsafeDiscardStringContext fetched;
+    };
+
   file =
     name:
     let
-      entry = requireHash name (lookup name);
+      entry = lookup name;
     in
-    fetchurl {
-      name = "${name}${lib.optionalString (lib.hasSuffix ".patch" entry.url) ".patch"}";
-      inherit (entry) url hash;
-    };
+    fetchurl { inherit (entry) url hash; };
+
+  zip =
+    name:
+    let
+      entry = lookup name;
+    in
+    fetchzip { inherit (entry) url hash; };
 
   tarball =
     name:
     let
-      entry = requireHash name (lookup name);
+      entry = lookup name;
     in
     builtins.fetchTarball {
       inherit (entry) url;

@@ -1,73 +1,106 @@
-# Adds aster_systemd: systemdMinimal patched for Asterinas, with placeholder
-# units for what systemdMinimal leaves out or what does not work yet.
+# Adds aster_systemd: systemdMinimal with upstream's three patches and the
+# placeholder units NixOS's systemd module expects but systemdMinimal lacks.
 # modules/systemd.nix selects it as systemd.package.
 #
 # Upstream: distro/etc_nixos/overlays/systemd/default.nix (facts: overlays
 # "systemd"; unsupported_or_limited "systemd-logind / user sessions /
-# firstboot", "epoll on /proc/mountinfo", "MS_SLAVE ...").
+# firstboot", "epoll on /proc/mountinfo", "MS_SLAVE ..."). Same base, same
+# patches in the same order under the same store paths, same pname, and the
+# same eight placeholder units with the same behaviour.
+#
+# Not the same derivation as upstream's, so upstream's binary caches cannot
+# serve it and it is built from source: the placeholder units are written by
+# this project's own postInstall text (upstream's is not copied), and their
+# commands are store paths, because upstream's /bin/true and /bin/mkdir do
+# not exist on NixOS (only /bin/sh does), so there user-runtime-dir@ could
+# not create /run/user/<uid>.
 final: prev:
 let
-  fetchUpstream = import ../fetch-upstream.nix { inherit (final) lib fetchurl; };
+  fetchUpstream = import ../fetch-upstream.nix { inherit (final) lib fetchurl fetchzip; };
 
-  # NixOS's systemd module links these units from the package and fails when
-  # one is missing. Each placeholder is skipped by systemd (its condition is
-  # never met), so nothing runs and nothing fails.
-  placeholders = [
-    "systemd-logind.service"
-    "systemd-user-sessions.service"
-    "user@.service"
-    "user-runtime-dir@.service"
-    "systemd-firstboot.service"
-    "systemd-random-seed.service"
-  ];
+  trueBin = "${final.coreutils}/bin/true";
 
-  neverCondition = "ConditionPathExists=/run/aster_systemd/placeholder-units-never-run";
-
-  placeholderService =
-    unit:
-    final.writeText unit ''
+  # name -> unit text. logind, user sessions and firstboot are not in
+  # systemdMinimal; random-seed does not work yet. Each does nothing and
+  # succeeds, except user-runtime-dir@, which creates the runtime directory
+  # user sessions expect.
+  units = {
+    "systemd-logind.service" = ''
       [Unit]
-      Description=Placeholder for ${unit} (not available on Asterinas yet)
-      ${neverCondition}
+      Description=systemd-logind (placeholder: not available on Asterinas NixOS)
+    '';
+    "systemd-user-sessions.service" = ''
+      [Unit]
+      Description=systemd-user-sessions (placeholder: not available on Asterinas NixOS)
+    '';
+    # logind's D-Bus activation name, so activation requests find a unit.
+    "dbus-org.freedesktop.login1.service" = ''
+      [Unit]
+      Description=org.freedesktop.login1 (placeholder: no logind on Asterinas NixOS)
+
+      [Service]
+      Type=dbus
+      BusName=org.freedesktop.login1
+      ExecStart=${trueBin}
+    '';
+    "user@.service" = ''
+      [Unit]
+      Description=user@%i (placeholder: no user managers on Asterinas NixOS)
 
       [Service]
       Type=oneshot
       RemainAfterExit=yes
-      ExecStart=/run/current-system/sw/bin/true
+      ExecStart=${trueBin}
     '';
+    "user-runtime-dir@.service" = ''
+      [Unit]
+      Description=Runtime directory /run/user/%i (placeholder for logind's unit)
 
-  # A mount unit needs What/Where to load at all.
-  placeholderTmpMount = final.writeText "tmp.mount" ''
-    [Unit]
-    Description=Placeholder for tmp.mount (not available on Asterinas yet)
-    ${neverCondition}
+      [Service]
+      Type=oneshot
+      RemainAfterExit=yes
+      ExecStart=${final.coreutils}/bin/mkdir -p /run/user/%i
+    '';
+    "systemd-firstboot.service" = ''
+      [Unit]
+      Description=systemd-firstboot (placeholder: not available on Asterinas NixOS)
 
-    [Mount]
-    What=tmpfs
-    Where=/tmp
-    Type=tmpfs
-  '';
+      [Service]
+      Type=oneshot
+      ExecStart=${trueBin}
+    '';
+    "systemd-random-seed.service" = ''
+      [Unit]
+      Description=systemd-random-seed (placeholder: does not work on Asterinas yet)
 
-  installPlaceholders = ''
+      [Service]
+      Type=oneshot
+      ExecStart=${trueBin}
+    '';
+    # Only a file, as upstream has it: the wants directory must exist for
+    # NixOS to link it, and an empty mount unit is never mounted.
+    "local-fs.target.wants/tmp.mount" = ''
+      # Placeholder: keeps local-fs.target.wants present; mounts nothing.
+    '';
+  };
+
+  installUnits = ''
     units=$out/example/systemd/system
     mkdir -p "$units/local-fs.target.wants"
-    ${final.lib.concatMapStrings (unit: ''
-      install -m 0644 ${placeholderService unit} "$units/${unit}"
-    '') placeholders}
-    install -m 0644 ${placeholderTmpMount} "$units/tmp.mount"
-    ln -sfn ../tmp.mount "$units/local-fs.target.wants/tmp.mount"
-    # logind's D-Bus activation alias
-    ln -sfn systemd-logind.service "$units/dbus-org.freedesktop.login1.service"
+    ${final.lib.concatStrings (
+      final.lib.mapAttrsToList (name: text: ''
+        printf '%s' ${final.lib.escapeShellArg text} > "$units/${name}"
+      '') units
+    )}
   '';
 in
 {
   aster_systemd = prev.systemdMinimal.overrideAttrs (old: {
-    pname = "aster-systemd";
     patches = (old.patches or [ ]) ++ [
-      (fetchUpstream.file "systemd-skip-mount-state-checking")
-      (fetchUpstream.file "systemd-no-looping-too-fast-warning")
-      (fetchUpstream.file "systemd-ms-slave-to-ms-private")
+      (fetchUpstream.source "systemd-skip-mount-state-checking")
+      (fetchUpstream.source "systemd-no-looping-too-fast-warning")
+      (fetchUpstream.source "systemd-ms-slave-to-ms-private")
     ];
-    postInstall = (old.postInstall or "") + installPlaceholders;
+    postInstall = (old.postInstall or "") + installUnits;
   });
 }

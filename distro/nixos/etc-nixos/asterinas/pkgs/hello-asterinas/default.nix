@@ -1,16 +1,18 @@
 # hello-asterinas: a tiny package that proves the overlays and the Nix store
-# work on an installed system. Pure Nix: a shell script, nothing to fetch.
+# work on an installed system.
 #
-# Upstream has a package of the same name and purpose
-# (distro/etc_nixos/overlays/hello-asterinas/default.nix); this one is ours.
+# It prints exactly what upstream's package of the same name prints
+# (distro/etc_nixos/overlays/hello-asterinas/default.nix), because upstream's
+# "hello" test expects exactly that line. The package itself is written here
+# (writeShellScriptBin rather than upstream's hand-made derivation), so it is
+# not the derivation upstream's caches hold; it builds locally in a moment.
 { lib, writeShellScriptBin }:
 (writeShellScriptBin "hello-asterinas" ''
-  kernel=$(uname -s 2>/dev/null || echo unknown)
-  echo "Hello from Asterinas NixOS! (kernel: $kernel)"
+  echo "Hello Asterinas!"
 '').overrideAttrs
   {
     meta = {
-      description = "Greeting that shows Asterinas NixOS packages run";
+      description = "Prints a greeting; shows Asterinas NixOS packages run";
       mainProgram = "hello-asterinas";
       license = lib.licenses.mpl20;
       platforms = lib.platforms.linux;
