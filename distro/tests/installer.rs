@@ -1,9 +1,9 @@
 //! Tests for `distro/nixos/installer/aster-nixos-install`.
 //!
 //! Nothing here touches a disk: every run uses `--dry-run`, which prints the
-//! plan instead of running it, or stops at argument checking. Whether the
-//! target disk already has the two partitions is decided by the script's test
-//! seam `ASTER_INSTALL_ASSUME_PARTITIONS=present|absent` (honoured only with
+//! plan instead of running it, or stops at argument checking. What the
+//! target disk holds is decided by the script's test seam
+//! `ASTER_INSTALL_ASSUME_DISK=blank|installed|foreign` (honoured only with
 //! `--dry-run`). Temporary directories go to a per-test `TMPDIR`, so the tests
 //! can both normalise the printed paths and check that the script cleaned up.
 
@@ -81,7 +81,10 @@ impl Scratch {
             .env("PATH", path)
             .env_remove("ASTER_CONFIG")
             .env_remove("ASTER_ETC_NIXOS")
-            .env_remove("ASTER_INSTALL_ASSUME_PARTITIONS");
+            .env_remove("ASTER_INSTALL_ASSUME_DISK")
+            .env_remove("ASTER_SUBSTITUTERS")
+            .env_remove("ASTER_TRUSTED_PUBLIC_KEYS")
+            .env_remove("ASTER_SYSTEM");
         for (key, value) in env {
             command.env(key, value);
         }
@@ -147,10 +150,31 @@ fn replace_random(text: &str, prefix: &str, with: &str) -> String {
 
 const CONFIGURATION_NIX: &str = "{ ... }: { imports = [ ./aster_configuration.nix ]; }\n";
 
+/// The nix options the installer passes by default: upstream's caches.
+const UPSTREAM_CACHE_OPTIONS: [&str; 6] = [
+    "--option",
+    "extra-substituters",
+    "'https://aster-nixos-release.cachix.org https://aster-nixos-dev.cachix.org'",
+    "--option",
+    "extra-trusted-public-keys",
+    "'aster-nixos-release.cachix.org-1:xB6U/f5ck5vGDJZ04kPp3zGpZ4Nro9X4+TSSMAETVFE= \
+     aster-nixos-dev.cachix.org-1:xrCbE2flfliFTQCY/2HeJoT2tCO+5kMTZeLIUH9lnIA='",
+];
+
+/// The commands that wipe a disk, then those that partition it.
 fn plan_after_formatting(disk: &str, esp: &str, root: &str) -> Vec<String> {
-    let mut plan: Vec<String> = [
+    let mut plan = vec![
         format!("+ sgdisk --zap-all {disk}"),
         format!("+ partprobe {disk}"),
+    ];
+    plan.extend(plan_after_partitioning(disk, esp, root));
+    plan
+}
+
+/// Partitioning and formatting a disk, then the rest of the installation
+/// with the default system and caches.
+fn plan_after_partitioning(disk: &str, esp: &str, root: &str) -> Vec<String> {
+    let mut plan: Vec<String> = [
         format!("+ parted --script {disk} mklabel gpt"),
         format!("+ parted --script {disk} mkpart ESP fat32 1MB 512MB"),
         format!("+ parted --script {disk} set 1 esp on"),
@@ -160,11 +184,16 @@ fn plan_after_formatting(disk: &str, esp: &str, root: &str) -> Vec<String> {
         format!("+ mkfs.ext2 -F -L nixos {root}"),
     ]
     .into();
-    plan.extend(plan_from_mount(esp, root, &[]));
+    plan.extend(plan_from_mount(
+        esp,
+        root,
+        "x86_64-linux",
+        &UPSTREAM_CACHE_OPTIONS,
+    ));
     plan
 }
 
-fn plan_from_mount(esp: &str, root: &str, nix_options: &[&str]) -> Vec<String> {
+fn plan_from_mount(esp: &str, root: &str, system: &str, nix_options: &[&str]) -> Vec<String> {
     let options = nix_options
         .iter()
         .fold(String::new(), |acc, option| acc + " " + option);
@@ -176,6 +205,7 @@ fn plan_from_mount(esp: &str, root: &str, nix_options: &[&str]) -> Vec<String> {
         "+ cp -R $TMP/work/etc-nixos/. $TMP/root/etc/nixos/".to_owned(),
         format!(
             "+ nix-build '<nixpkgs/nixos>' -A system \
+             --option extra-platforms {system} --argstr system {system} \
              -I nixos-config=$TMP/root/etc/nixos/configuration.nix --no-out-link{options}"
         ),
         format!("+ nixos-install --root $TMP/root --no-root-passwd --system '<system>'{options}"),
@@ -231,6 +261,7 @@ fn help_exits_zero_and_documents_every_flag() {
             "--dry-run",
             "--substituters URLS",
             "--trusted-public-keys K",
+            "--system SYSTEM",
             "ASTER_CONFIG",
         ] {
             assert!(run.stdout.contains(expected), "{flag}: missing {expected}");
@@ -337,7 +368,7 @@ fn existing_partitions_are_reused_without_formatting() {
             "https://a.example https://b.example",
             "--trusted-public-keys=a:1",
         ],
-        &[("ASTER_INSTALL_ASSUME_PARTITIONS", "present")],
+        &[("ASTER_INSTALL_ASSUME_DISK", "installed")],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let options = [
@@ -350,7 +381,7 @@ fn existing_partitions_are_reused_without_formatting() {
     ];
     assert_eq!(
         run.plan(),
-        plan_from_mount("/dev/vda1", "/dev/vda2", &options)
+        plan_from_mount("/dev/vda1", "/dev/vda2", "x86_64-linux", &options)
     );
     assert!(
         run.stderr
@@ -360,12 +391,33 @@ fn existing_partitions_are_reused_without_formatting() {
 }
 
 #[test]
-fn a_disk_without_partitions_is_refused_unless_formatting_is_asked_for() {
+fn a_blank_disk_is_partitioned_without_force_format_disk() {
+    let scratch = Scratch::new();
+    let config = scratch.write("configuration.nix", CONFIGURATION_NIX);
+    let run = scratch.run(
+        &["--dry-run", "--config", &config, "--disk", "/dev/loop3"],
+        &[("ASTER_INSTALL_ASSUME_DISK", "blank")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Partitioned and formatted as upstream does, with nothing to wipe first.
+    assert_eq!(
+        run.plan(),
+        plan_after_partitioning("/dev/loop3", "/dev/loop3p1", "/dev/loop3p2")
+    );
+    assert!(
+        run.stderr
+            .contains("/dev/loop3 is blank; creating the partitions")
+    );
+    scratch.assert_cleaned_up();
+}
+
+#[test]
+fn a_disk_with_other_partitions_is_refused_unless_formatting_is_asked_for() {
     let scratch = Scratch::new();
     let config = scratch.write("configuration.nix", CONFIGURATION_NIX);
     let run = scratch.run(
         &["--dry-run", "--config", &config, "--disk", "/dev/vda"],
-        &[("ASTER_INSTALL_ASSUME_PARTITIONS", "absent")],
+        &[("ASTER_INSTALL_ASSUME_DISK", "foreign")],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
@@ -375,16 +427,16 @@ fn a_disk_without_partitions_is_refused_unless_formatting_is_asked_for() {
     );
     assert!(
         run.stderr.contains(
-            "/dev/vda has no 'boot' and 'nixos' partitions (/dev/vda1, /dev/vda2); \
-             pass --force-format-disk to ERASE /dev/vda and create them"
+            "/dev/vda has partitions or file systems other than the installer's 'boot' and \
+             'nixos' (/dev/vda1, /dev/vda2); pass --force-format-disk to ERASE /dev/vda and \
+             create them"
         ),
         "{}",
         run.stderr
     );
     scratch.assert_cleaned_up();
 
-    // With the flag the same disk is partitioned even though the seam says
-    // partitions exist: formatting is what was asked for.
+    // With the flag the same disk is wiped and partitioned.
     let run = scratch.run(
         &[
             "--dry-run",
@@ -394,22 +446,112 @@ fn a_disk_without_partitions_is_refused_unless_formatting_is_asked_for() {
             "/dev/vda",
             "--force-format-disk",
         ],
-        &[("ASTER_INSTALL_ASSUME_PARTITIONS", "present")],
+        &[("ASTER_INSTALL_ASSUME_DISK", "foreign")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.plan(),
+        plan_after_formatting("/dev/vda", "/dev/vda1", "/dev/vda2")
+    );
+    scratch.assert_cleaned_up();
+
+    // Formatting is what was asked for, even over an installed layout.
+    let run = scratch.run(
+        &[
+            "--dry-run",
+            "--config",
+            &config,
+            "--disk",
+            "/dev/vda",
+            "--force-format-disk",
+        ],
+        &[("ASTER_INSTALL_ASSUME_DISK", "installed")],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.plan()[0], "+ sgdisk --zap-all /dev/vda");
 }
 
 #[test]
-fn the_test_seam_only_accepts_present_or_absent() {
+fn the_target_system_and_caches_reach_nix_build_and_nixos_install() {
+    let scratch = Scratch::new();
+    let config = scratch.write("configuration.nix", CONFIGURATION_NIX);
+    let run = scratch.run(
+        &[
+            "--dry-run",
+            "--config",
+            &config,
+            "--disk",
+            "/dev/vda",
+            "--system",
+            "riscv64-linux",
+        ],
+        &[("ASTER_INSTALL_ASSUME_DISK", "installed")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.plan(),
+        plan_from_mount(
+            "/dev/vda1",
+            "/dev/vda2",
+            "riscv64-linux",
+            &UPSTREAM_CACHE_OPTIONS
+        )
+    );
+
+    // "" turns the caches off; the environment sets defaults (the package
+    // and the ISO use it), flags still win.
+    let run = scratch.run(
+        &[
+            "--dry-run",
+            "--config",
+            &config,
+            "--disk",
+            "/dev/vda",
+            "--substituters",
+            "",
+        ],
+        &[
+            ("ASTER_INSTALL_ASSUME_DISK", "installed"),
+            ("ASTER_TRUSTED_PUBLIC_KEYS", ""),
+            ("ASTER_SYSTEM", "aarch64-linux"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.plan(),
+        plan_from_mount("/dev/vda1", "/dev/vda2", "aarch64-linux", &[])
+    );
+
+    let run = scratch.run(
+        &[
+            "--dry-run",
+            "--config",
+            &config,
+            "--disk",
+            "/dev/vda",
+            "--system",
+            "x86",
+        ],
+        &[("ASTER_INSTALL_ASSUME_DISK", "installed")],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--system must look like x86_64-linux"));
+    scratch.assert_cleaned_up();
+}
+
+#[test]
+fn the_test_seam_only_accepts_known_disk_states() {
     let scratch = Scratch::new();
     let config = scratch.write("configuration.nix", CONFIGURATION_NIX);
     let run = scratch.run(
         &["--dry-run", "--config", &config, "--disk", "/dev/vda"],
-        &[("ASTER_INSTALL_ASSUME_PARTITIONS", "yes")],
+        &[("ASTER_INSTALL_ASSUME_DISK", "yes")],
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("must be 'present' or 'absent'"));
+    assert!(
+        run.stderr
+            .contains("must be 'blank', 'installed' or 'foreign'")
+    );
     assert!(run.stdout.is_empty());
     scratch.assert_cleaned_up();
 }

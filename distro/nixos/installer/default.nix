@@ -16,6 +16,13 @@
   kernel ? null,
   # aster-config, for installing from a TOML spec; null: taken from PATH.
   aster-config ? null,
+  # The script's defaults for --substituters / --trusted-public-keys /
+  # --system (upstream's extra-substituters, extra-trusted-public-keys and
+  # target_platform); null keeps the script's own: upstream's release and
+  # dev caches, x86_64-linux.
+  substituters ? null,
+  trusted-public-keys ? null,
+  system ? null,
 }:
 let
   inherit (pkgs) lib;
@@ -60,7 +67,10 @@ pkgs.stdenvNoCC.mkDerivation {
     wrapProgram $out/bin/aster-nixos-install \
       --prefix PATH : ${lib.makeBinPath runtimeTools} \
       --set-default ASTER_ETC_NIXOS $out/share/aster-nixos/etc-nixos \
-      ${lib.optionalString (aster-config != null) "--set-default ASTER_CONFIG ${lib.getExe aster-config}"}
+      ${lib.optionalString (aster-config != null) "--set-default ASTER_CONFIG ${lib.getExe aster-config}"} \
+      ${lib.optionalString (substituters != null) "--set-default ASTER_SUBSTITUTERS ${lib.escapeShellArg substituters}"} \
+      ${lib.optionalString (trusted-public-keys != null) "--set-default ASTER_TRUSTED_PUBLIC_KEYS ${lib.escapeShellArg trusted-public-keys}"} \
+      ${lib.optionalString (system != null) "--set-default ASTER_SYSTEM ${lib.escapeShellArg system}"}
     runHook postInstall
   '';
 

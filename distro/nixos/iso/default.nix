@@ -6,7 +6,9 @@
 # The ISO boots an ordinary NixOS (Linux) installer; only the system it
 # installs runs Asterinas. Root is logged in automatically and finds an
 # editable spec in ~/aster-config.toml. With autoInstall, logging in on the
-# virtio console (hvc0) installs that spec onto /dev/vda and powers off.
+# virtio console (hvc0) installs that spec onto /dev/vda and powers off
+# afterwards whether or not the installation succeeded, as upstream does: an
+# unattended run must end, and its log on the console says how it went.
 #
 # Upstream equivalent: distro/iso_image/default.nix (facts:
 # installer_and_iso.iso_image).
@@ -20,12 +22,28 @@
   version ? "",
   # For building aster-config; must provide Rust 1.88 or newer.
   rustPlatform ? pkgs.rustPlatform,
+  # Binary caches and the target system the installer uses by default
+  # (upstream: extra-substituters, extra-trusted-public-keys,
+  # target_platform); null: the installer's own defaults, which are
+  # upstream's caches and x86_64-linux.
+  substituters ? null,
+  trusted-public-keys ? null,
+  system ? null,
 }:
 let
   inherit (pkgs) lib;
 
   aster-config = pkgs.callPackage ./aster-config.nix { inherit rustPlatform; };
-  installer = import ../installer { inherit pkgs kernel aster-config; };
+  installer = import ../installer {
+    inherit
+      pkgs
+      kernel
+      aster-config
+      substituters
+      trusted-public-keys
+      system
+      ;
+  };
 
   isoModule =
     { lib, ... }:
@@ -61,11 +79,10 @@ let
           ${lib.optionalString autoInstall ''
             if [ "$(tty)" = /dev/hvc0 ] && [ ! -e /run/aster-nixos-auto-install-started ]; then
               touch /run/aster-nixos-auto-install-started
-              if aster-nixos-install --config "$HOME/aster-config.toml" --disk /dev/vda --force-format-disk; then
-                poweroff
-              else
-                echo "aster-nixos-install failed; the shell stays open for inspection"
+              if ! aster-nixos-install --config "$HOME/aster-config.toml" --disk /dev/vda --force-format-disk; then
+                echo "aster-nixos-install failed; see the messages above"
               fi
+              poweroff
             fi
           ''}
         fi
