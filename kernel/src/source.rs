@@ -226,6 +226,12 @@ fn check_syscall(row: &Syscall) -> Result<(), String> {
     if row.numbers.x86_64.is_none() {
         return Err(format!("syscall `{name}` has no x86_64 number"));
     }
+    if row.numbers.generic.is_some() && !row.supported {
+        return Err(format!(
+            "syscall `{name}` has a generic number, so upstream's generic table dispatches it, \
+             yet it is marked unsupported"
+        ));
+    }
     if row.coverage_doc.is_some() && row.coverage != Coverage::Partial {
         return Err(format!(
             "syscall `{name}`: only partial rows link a coverage page"
