@@ -7,16 +7,24 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// A CPU architecture name as the kernel build spells it.
+///
+/// With the `schema` feature it derives `schemars::JsonSchema`; each variant's doc comment is
+/// the hover text an editor shows for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Arch {
-    /// 64-bit x86 (`x86_64`).
+    /// 64-bit x86 (nixpkgs `x86_64-linux`). Tier 1 upstream, and the only architecture with an
+    /// Asterinas NixOS installer image.
     X86_64,
-    /// 64-bit RISC-V (`riscv64`).
+    /// 64-bit RISC-V (nixpkgs `riscv64-linux`). Tier 2 upstream: the kernel builds and passes
+    /// basic tests, but no Asterinas NixOS image is published.
     Riscv64,
-    /// 64-bit `LoongArch` (`loongarch64`).
+    /// 64-bit `LoongArch` (nixpkgs `loongarch64-linux`). Tier 3 upstream (experimental); no
+    /// Asterinas NixOS image is published.
     Loongarch64,
-    /// 64-bit ARM (`aarch64`); named by the tooling, but the kernel has no port.
+    /// 64-bit ARM (nixpkgs `aarch64-linux`). Named by the tooling, but the Asterinas kernel has
+    /// no port, so nothing can be built for it.
     Aarch64,
 }
 
@@ -134,5 +142,25 @@ mod tests {
             assert_eq!(arch.as_str().parse::<Arch>(), Ok(arch));
         }
         assert_eq!("arm64".parse::<Arch>(), Err(UnknownArch("arm64".into())));
+    }
+
+    #[cfg(feature = "schema")]
+    #[test]
+    fn schema_lists_the_serde_names_with_hover_docs() {
+        let schema = serde_json::to_value(schemars::schema_for!(Arch)).expect("schema is JSON");
+        let variants = schema["oneOf"]
+            .as_array()
+            .expect("one subschema per documented variant");
+        let names: Vec<&str> = variants
+            .iter()
+            .filter_map(|v| v["const"].as_str())
+            .collect();
+        assert_eq!(names, ["x86_64", "riscv64", "loongarch64", "aarch64"]);
+        assert!(
+            variants.iter().all(|v| v["description"]
+                .as_str()
+                .is_some_and(|d| d.contains("-linux"))),
+            "{schema}"
+        );
     }
 }

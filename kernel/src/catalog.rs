@@ -146,6 +146,31 @@ impl Kernel {
     }
 }
 
+/// Facts about an [`Arch`] that live in `data/architectures.toml` (here, not in `arch.rs`,
+/// because `build.rs` compiles `arch.rs` without the decoded catalog).
+impl Arch {
+    /// The nixpkgs platform string (`nixpkgs.hostPlatform`), e.g. `"x86_64-linux"`, from
+    /// `data/architectures.toml`.
+    #[must_use]
+    pub fn nixos_platform(self) -> &'static str {
+        &kernel().architecture_of(self).nixos_platform
+    }
+
+    /// Whether Asterinas NixOS publishes an installer image for it (today only `x86_64`), from
+    /// `data/architectures.toml`.
+    #[must_use]
+    pub fn has_distro_image(self) -> bool {
+        kernel().architecture_of(self).distro_supported
+    }
+
+    /// Whether the Asterinas kernel can be built for it at all (every architecture but
+    /// `aarch64`), from `data/architectures.toml`.
+    #[must_use]
+    pub fn has_kernel_port(self) -> bool {
+        kernel().architecture_of(self).tier != crate::Tier::Unsupported
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +199,20 @@ mod tests {
         );
         assert!(kernel.namespace("user").is_some_and(|n| !n.supported));
         assert!(kernel.capability("no-such-capability").is_none());
+    }
+
+    #[test]
+    fn arch_facts_come_from_the_catalog() {
+        assert_eq!(Arch::X86_64.nixos_platform(), "x86_64-linux");
+        assert_eq!(Arch::Riscv64.nixos_platform(), "riscv64-linux");
+        assert_eq!(Arch::Loongarch64.nixos_platform(), "loongarch64-linux");
+        assert_eq!(Arch::Aarch64.nixos_platform(), "aarch64-linux");
+        let with_image: Vec<Arch> = Arch::ALL
+            .into_iter()
+            .filter(|arch| arch.has_distro_image())
+            .collect();
+        assert_eq!(with_image, [Arch::X86_64]);
+        assert!(Arch::Loongarch64.has_kernel_port());
+        assert!(!Arch::Aarch64.has_kernel_port());
     }
 }

@@ -11,6 +11,9 @@
 //!   way the kernel does, print it back, and check each parameter against the catalog with typed
 //!   errors and "did you mean" suggestions.
 //!
+//! [`Arch`] is the project's one architecture type; the optional `schema` feature derives
+//! `schemars::JsonSchema` for it, with each variant's doc comment as editor hover text.
+//!
 //! ```
 //! use aster_kernel::{Arch, kernel, cmdline};
 //!
