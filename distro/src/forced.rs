@@ -1,9 +1,9 @@
 //! NixOS settings that Asterinas NixOS forces, and why.
 //!
-//! Read from `distro/catalog/forced.toml` (at build time, see `source.rs`). The distro's own modules set these; a spec that
-//! asks for something else is contradicting the distro. Entries that a spec key could
-//! contradict name that key in [`ForcedSetting::spec_key`] and say what the compiler does
-//! instead in [`ForcedSetting::resolution`].
+//! Read from `distro/catalog/forced.toml` (at build time, see `source.rs`). The distro's own
+//! modules set these; a spec that asks for something else is contradicting the distro.
+//! Entries that a spec key could contradict name that key in [`ForcedSetting::spec_key`] and
+//! say what the compiler does instead in [`ForcedSetting::resolution`].
 
 use serde::{Deserialize, Serialize};
 

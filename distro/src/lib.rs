@@ -13,8 +13,9 @@
 //!
 //! The data lives in readable TOML files under `distro/catalog/`. `build.rs` parses and
 //! checks them (`source.rs`) and embeds the result in a compact binary form that
-//! [`catalog()`] decodes in microseconds, once per process. Every entry records the upstream Asterinas file its facts came
-//! from. Anything not in the package catalog is "untested" by definition.
+//! [`catalog()`] decodes in microseconds, once per process. Every entry records the upstream
+//! Asterinas file its facts came from. Anything not in the package catalog is "untested" by
+//! definition.
 //!
 //! ```
 //! use aster_distro::{Status, catalog};

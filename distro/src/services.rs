@@ -2,10 +2,14 @@
 //! its module on.
 //!
 //! Read from `distro/catalog/services.toml` (at build time, see `source.rs`). Which further
-//! options a spec sets is the compiler's business, not the catalog's. The status of a service is about its NixOS
-//! module (the systemd unit and everything it sets up), which can differ from the status of
-//! the package it runs: a verified package whose module was never tried is an untested
-//! service.
+//! options a spec sets is the compiler's business, not the catalog's. The status of a service
+//! is about its NixOS module (the systemd unit and everything it sets up), which can differ
+//! from the status of the package it runs: a verified package whose module was never tried is
+//! an untested service.
+//!
+//! [`Service::name`] is the spec's name for the service; lookups by the module itself go
+//! through [`Service::enable_option`], which is what a later catalog of NixOS modules without
+//! a spec name would key on.
 
 use serde::{Deserialize, Serialize};
 
