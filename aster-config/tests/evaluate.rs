@@ -1,10 +1,10 @@
 //! Emitted configurations type-check against the real NixOS option types.
 //!
-//! Needs the real nixpkgs `lib` (`NIXPKGS_LIB=/path/to/nixpkgs/lib`); without it the test says it
-//! was skipped. For every example, the emitted `configuration.nix` is evaluated with
-//! `lib.evalModules`, with the distro module replaced by declarations of every option in
-//! `aster-config/data/nixos-options.toml` (each with its declared type, written out in the
-//! `nix-type` column) and a stub `pkgs`. Every definition is forced, so a value of the wrong type
+//! Needs the real nixpkgs `lib`: `NIXPKGS_LIB`, or the vendored copy in `../shared/vendor` (see
+//! `common::nixpkgs_lib`); under `CI=true` a missing lib fails the test. For every example, the
+//! emitted `configuration.nix` is evaluated with `lib.evalModules`, with the distro module
+//! replaced by declarations of every option in the option table (`options::table`, each with its
+//! declared type written out over `lib.types`) and a stub `pkgs`. Every definition is forced, so a value of the wrong type
 //! — a port out of range, a host name NixOS's regex rejects, a multi-line key — fails here.
 
 // The skip notice goes to stderr, where cargo test shows it.
@@ -12,8 +12,9 @@
 
 mod common;
 
+use aster_compiler::options::table;
 use aster_compiler::{Input, build, nix::string_literal};
-use common::{root, toml_files};
+use common::{nixpkgs_lib, root, toml_files};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::process::Command;
@@ -26,21 +27,17 @@ struct OptionTree {
 }
 
 fn option_tree() -> OptionTree {
-    let text =
-        std::fs::read_to_string(root().join("aster-config/data/nixos-options.toml")).unwrap();
-    let document = text.parse::<toml_edit::DocumentMut>().unwrap();
     let mut tree = OptionTree::default();
-    for row in document["option"].as_array_of_tables().unwrap() {
-        let path = row["path"].as_str().unwrap();
+    for row in table::all() {
         let mut node = &mut tree;
-        for segment in path.split('.') {
+        for segment in row.segments() {
             node = if segment.starts_with('<') {
                 node.any_name.get_or_insert_with(Box::default)
             } else {
                 node.children.entry(segment.to_owned()).or_default()
             };
         }
-        node.leaf = Some(row["nix-type"].as_str().unwrap().to_owned());
+        node.leaf = Some(row.nix_type.to_owned());
     }
     tree
 }
@@ -96,10 +93,7 @@ fn stub_pkgs(spec: &aster_compiler::Spec) -> String {
 
 #[test]
 fn emitted_configurations_type_check_with_the_real_lib() {
-    let Some(lib) = std::env::var_os("NIXPKGS_LIB") else {
-        eprintln!(
-            "skipped: NIXPKGS_LIB unset (point it at a nixpkgs `lib` folder to run this test)"
-        );
+    let Some(lib) = nixpkgs_lib() else {
         return;
     };
     let declarations = render_options(&option_tree());

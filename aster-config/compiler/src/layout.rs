@@ -1,11 +1,24 @@
-//! Where each generated or copied file goes in the output folder.
+//! Where each file goes in `/etc/nixos` (or the output folder): the one place that names them.
 //!
-//! `configuration.nix` at the top, `overlays/<override>.nix`, `patches/<override>/<file>` and
-//! `modules/<file>`. The distro's own files (`aster_configuration.nix`, `asterinas/`) and the
-//! machine's `hardware-configuration.nix` never share these names.
+//! The compiler writes `configuration.nix` at the top, `overlays/<override>.nix`,
+//! `patches/<override>/<file>` and `modules/<file>`. The distro's own files
+//! (`aster_configuration.nix`, `asterinas/`) and the machine's `hardware-configuration.nix` never
+//! share these names; deployment never touches them.
 
 /// The generated system module.
 pub const CONFIGURATION: &str = "configuration.nix";
+
+/// The distro's module, which `configuration.nix` imports first.
+pub const DISTRO_MODULE: &str = "aster_configuration.nix";
+
+/// The folder of the distro's own modules, overlays and packages.
+pub const DISTRO_DIR: &str = "asterinas";
+
+/// The machine's hardware module, imported when the installer generated one.
+pub const HARDWARE_CONFIGURATION: &str = "hardware-configuration.nix";
+
+/// First path components that are never the compiler's: deployment leaves them alone.
+pub const NOT_OURS: &[&str] = &[HARDWARE_CONFIGURATION, DISTRO_MODULE, DISTRO_DIR];
 
 /// Where the overlay of override `name` goes.
 pub fn overlay_output_path(name: &str) -> String {

@@ -25,11 +25,7 @@ pub type Hashes = BTreeMap<String, String>;
 
 /// First path components aster-config never manages: the machine's hardware module, the
 /// distro's own files, and its own staging folders.
-pub const NEVER_MANAGED: &[&str] = &[
-    "hardware-configuration.nix",
-    "aster_configuration.nix",
-    "asterinas",
-];
+pub const NEVER_MANAGED: &[&str] = aster_compiler::layout::NOT_OURS;
 
 /// The hashes of every file in `files`.
 pub fn hashes(files: &FileSet) -> Hashes {

@@ -13,6 +13,29 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The real nixpkgs `lib` folder: `NIXPKGS_LIB`, else the vendored copy beside the checkout
+/// (`../shared/vendor/nixpkgs-lib/lib`, which CI has). Without either, under `CI` the test fails;
+/// elsewhere it says on stderr that it was skipped and returns `None`.
+#[allow(clippy::print_stderr)] // the skip notice goes where cargo test shows it
+pub fn nixpkgs_lib() -> Option<PathBuf> {
+    let candidate = std::env::var_os("NIXPKGS_LIB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/vendor/nixpkgs-lib/lib"));
+    if candidate.join("default.nix").is_file() {
+        return Some(candidate);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "the nixpkgs lib is required in CI: {} has no default.nix (set NIXPKGS_LIB)",
+        candidate.display()
+    );
+    eprintln!(
+        "skipped: no nixpkgs lib at {} (set NIXPKGS_LIB)",
+        candidate.display()
+    );
+    None
+}
+
 /// `*.toml` files directly in `dir`, sorted.
 pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)

@@ -3,39 +3,28 @@
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::path;
+use crate::spec::value::Parsed;
 use std::collections::BTreeSet;
-use std::net::{IpAddr, Ipv4Addr};
 
 pub fn check(cx: &mut Context<'_>) {
     let net = &cx.spec.networking;
     for (index, server) in net.nameservers.iter().enumerate() {
-        if server.parse::<IpAddr>().is_err() {
+        if let Parsed::Invalid { why, .. } = server {
             cx.report(
-                Diagnostic::new(
-                    Code::InvalidAddress,
-                    format!("`{}` is not an IP address", server.escape_debug()),
-                )
-                .at(
-                    cx.span(&path!["networking", "nameservers", index]),
-                    "expected an address such as 1.1.1.1",
-                )
-                .help("name servers are given by address, not by name"),
+                Diagnostic::new(Code::InvalidAddress, why.clone())
+                    .at(
+                        cx.span(&path!["networking", "nameservers", index]),
+                        "expected an address such as 1.1.1.1",
+                    )
+                    .help("name servers are given by address, not by name"),
             );
         }
     }
-    if let Some(gateway) = &net.gateway
-        && gateway.parse::<Ipv4Addr>().is_err()
-    {
-        cx.report(
-            Diagnostic::new(
-                Code::InvalidAddress,
-                format!("`{}` is not an IPv4 address", gateway.escape_debug()),
-            )
-            .at(
-                cx.span(&path!["networking", "gateway"]),
-                "expected an address such as 192.168.1.1",
-            ),
-        );
+    if let Some(Parsed::Invalid { why, .. }) = &net.gateway {
+        cx.report(Diagnostic::new(Code::InvalidAddress, why.clone()).at(
+            cx.span(&path!["networking", "gateway"]),
+            "expected an address such as 192.168.1.1",
+        ));
     }
     for (name, interface) in &net.interfaces {
         if name.is_empty()
@@ -57,13 +46,13 @@ pub fn check(cx: &mut Context<'_>) {
             );
         }
         for (index, cidr) in interface.addresses.iter().enumerate() {
-            if let Err(why) = ipv4_cidr(cidr) {
+            if let Parsed::Invalid { text, why } = cidr {
                 cx.report(
                     Diagnostic::new(
                         Code::InvalidAddress,
                         format!(
                             "`{}` is not an IPv4 address with prefix length: {why}",
-                            cidr.escape_debug()
+                            text.escape_debug()
                         ),
                     )
                     .at(
@@ -93,16 +82,5 @@ pub fn check(cx: &mut Context<'_>) {
                 );
             }
         }
-    }
-}
-
-fn ipv4_cidr(text: &str) -> Result<(), String> {
-    let (address, prefix) = text.split_once('/').ok_or("the `/prefix` is missing")?;
-    address
-        .parse::<Ipv4Addr>()
-        .map_err(|_| format!("`{address}` is not an IPv4 address"))?;
-    match prefix.parse::<u8>() {
-        Ok(length) if length <= 32 => Ok(()),
-        _ => Err(format!("`{prefix}` is not a prefix length from 0 to 32")),
     }
 }

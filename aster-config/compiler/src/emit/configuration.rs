@@ -6,6 +6,7 @@
 //! `[nixos]` escape-hatch options and the overlays.
 
 use crate::check::{AttachmentKind, Attachments};
+use crate::layout;
 use crate::nix::{self, Binding, Expr, Op, Params};
 use crate::options;
 use crate::source::SourceFile;
@@ -27,21 +28,7 @@ pub fn render(source: &SourceFile, spec: &Spec, attachments: &Attachments) -> St
         }
     }
     bindings.extend(escape_hatch(spec));
-    if !spec.overrides.is_empty() {
-        let overlays = spec
-            .overrides
-            .keys()
-            .map(|name| {
-                Expr::apply(
-                    Expr::Var("import"),
-                    vec![Expr::Path(format!("overlays/{name}.nix"))],
-                )
-            })
-            .collect();
-        let mut binding = Binding::new(
-            vec!["nixpkgs".into(), "overlays".into()],
-            Expr::List(overlays),
-        );
+    if let Some(mut binding) = options::overlays(spec) {
         binding.comment = vec!["[overrides]: one overlay per override, in overlays/.".into()];
         binding.blank_before = true;
         bindings.push(binding);
@@ -68,14 +55,14 @@ pub fn header(source: &SourceFile) -> String {
 }
 
 fn imports(attachments: &Attachments) -> Binding {
-    let mut list = vec![Expr::Path("aster_configuration.nix".into())];
+    let mut list = vec![Expr::Path(layout::DISTRO_MODULE.into())];
     list.extend(
         attachments
             .iter()
             .filter(|a| a.kind == AttachmentKind::Module)
             .map(|a| Expr::Path(a.output_path.clone())),
     );
-    let hardware = Expr::Path("hardware-configuration.nix".into());
+    let hardware = Expr::Path(layout::HARDWARE_CONFIGURATION.into());
     let optional_hardware = Expr::apply(
         Expr::select(Expr::Var("lib"), &["optional"]),
         vec![

@@ -1,13 +1,18 @@
 //! The spec lowered to NixOS option assignments — the compiler's Nix IR.
 //!
-//! Each spec section becomes a [`Section`] of bindings whose paths are real NixOS 25.05 options
-//! (the declaring module is named beside each group; `docs/mapping.md` has the full table). The
-//! same function serves the emitter and the `[nixos]` escape-hatch check, which refuses a raw
-//! option that a section already sets.
+//! Each spec section becomes a [`Section`] of bindings whose paths are real NixOS 25.05 options.
+//! Every option is named by its row in [`table`] (generated from `data/nixos-options.toml`, which
+//! also drives `docs/mapping.md` and the option-type tests), so an option that is not in the
+//! table cannot be written. The same sections serve the emitter and the `[nixos]` escape-hatch
+//! check, which refuses a raw option that a section already sets.
+
+pub mod table;
 
 use crate::nix::{Binding, Expr};
+use crate::spec::value::Parsed;
 use crate::spec::{DesktopEnvironment, Init, Spec, User};
 use std::collections::{BTreeMap, BTreeSet};
+use table::NixOption;
 
 /// A group of assignments printed under one comment.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,18 +43,44 @@ pub fn owned_paths(spec: &Spec) -> Vec<Vec<String>> {
         .map(|b| b.path)
         .collect();
     paths.push(vec!["imports".to_owned()]);
-    if !spec.overrides.is_empty() {
-        paths.push(path("nixpkgs.overlays"));
-    }
+    paths.extend(overlays(spec).map(|b| b.path));
     paths
 }
 
-fn path(dotted: &str) -> Vec<String> {
-    dotted.split('.').map(str::to_owned).collect()
+/// `[overrides]` — nixpkgs.overlays (misc/nixpkgs.nix): one overlay file per override. Printed
+/// after the `[nixos]` options, so it is not one of the [`sections`].
+pub fn overlays(spec: &Spec) -> Option<Binding> {
+    (!spec.overrides.is_empty()).then(|| {
+        let overlays = spec
+            .overrides
+            .keys()
+            .map(|name| {
+                Expr::apply(
+                    Expr::Var("import"),
+                    vec![Expr::Path(crate::layout::overlay_output_path(name))],
+                )
+            })
+            .collect();
+        set(table::NIXPKGS_OVERLAYS, Expr::List(overlays))
+    })
 }
 
-fn set(dotted: &str, value: Expr) -> Binding {
-    Binding::new(path(dotted), value)
+/// `option = value;` for an option without placeholders.
+fn set(option: &NixOption, value: Expr) -> Binding {
+    Binding::new(option.instantiate(&[]), value)
+}
+
+/// `option = value;` with the option's placeholders filled from `names`.
+fn set_named(option: &NixOption, names: &[&str], value: Expr) -> Binding {
+    Binding::new(option.instantiate(names), value)
+}
+
+/// A binding inside an attribute set that sits `depth` segments down the option's path (the
+/// fields of `users.users.<name> = { … }` are at depth 3), placeholders filled from `names`.
+fn field(option: &NixOption, depth: usize, names: &[&str], value: Expr) -> Binding {
+    let mut path = option.instantiate(names);
+    path.drain(..depth);
+    Binding::new(path, value)
 }
 
 fn commented(comment: &str, mut binding: Binding) -> Binding {
@@ -73,20 +104,26 @@ fn ports(ports: &[u16]) -> Expr {
 /// (misc/version.nix), nixpkgs.hostPlatform (misc/nixpkgs.nix).
 fn system(spec: &Spec) -> Section {
     let system = &spec.system;
-    let mut bindings = vec![set("networking.hostName", Expr::str(&system.hostname))];
+    let mut bindings = vec![set(
+        table::NETWORKING_HOST_NAME,
+        Expr::str(&system.hostname),
+    )];
     if let Some(timezone) = &system.timezone {
-        bindings.push(set("time.timeZone", Expr::str(timezone)));
+        bindings.push(set(table::TIME_TIME_ZONE, Expr::str(timezone)));
     }
     if let Some(locale) = &system.locale {
-        bindings.push(set("i18n.defaultLocale", Expr::str(locale)));
+        bindings.push(set(table::I18N_DEFAULT_LOCALE, Expr::str(locale)));
     }
     bindings.push(set(
-        "nixpkgs.hostPlatform",
+        table::NIXPKGS_HOST_PLATFORM,
         Expr::str(system.architecture.nixos_platform()),
     ));
     bindings.push(commented(
         "The release first installed; keep it when upgrading.",
-        set("system.stateVersion", Expr::str(&system.state_version)),
+        set(
+            table::SYSTEM_STATE_VERSION,
+            Expr::str(&system.state_version),
+        ),
     ));
     Section {
         title: "[system]".into(),
@@ -100,42 +137,45 @@ fn kernel(spec: &Spec) -> Section {
     let shell = kernel.init == Init::Shell;
     let mut bindings = vec![
         set(
-            "aster_nixos.log-level",
+            table::ASTER_NIXOS_LOG_LEVEL,
             Expr::str(kernel.log_level.as_str()),
         ),
-        set("aster_nixos.console", Expr::str(kernel.console.as_str())),
+        set(
+            table::ASTER_NIXOS_CONSOLE,
+            Expr::str(kernel.console.as_str()),
+        ),
         commented(
             "A string on purpose: the distro's option is the enum \"true\" / \"false\".",
             set(
-                "aster_nixos.disable-systemd",
+                table::ASTER_NIXOS_DISABLE_SYSTEMD,
                 Expr::str(if shell { "true" } else { "false" }),
             ),
         ),
     ];
     if shell {
         let hook = kernel.stage_2_hook.as_deref().unwrap_or("/bin/sh -l");
-        bindings.push(set("aster_nixos.stage-2-hook", Expr::str(hook)));
+        bindings.push(set(table::ASTER_NIXOS_STAGE_2_HOOK, Expr::str(hook)));
     }
     if kernel.stage_1_shell {
         bindings.push(set(
-            "aster_nixos.break-into-stage-1-shell",
+            table::ASTER_NIXOS_BREAK_INTO_STAGE_1_SHELL,
             Expr::Bool(true),
         ));
     }
     if !kernel.params.is_empty() {
         bindings.push(set(
-            "aster_nixos.kernel-params",
+            table::ASTER_NIXOS_KERNEL_PARAMS,
             Expr::str_list(kernel.params.iter().cloned()),
         ));
     }
     if !kernel.features.is_empty() {
         bindings.push(set(
-            "aster_nixos.kernel-features",
+            table::ASTER_NIXOS_KERNEL_FEATURES,
             Expr::str_list(kernel.features.iter().cloned()),
         ));
     }
     if let Some(image) = &kernel.image {
-        bindings.push(set("aster_nixos.kernel", Expr::str(image)));
+        bindings.push(set(table::ASTER_NIXOS_KERNEL, Expr::str(image)));
     }
     Section {
         title: "[kernel]".into(),
@@ -155,7 +195,10 @@ fn packages(spec: &Spec) -> Option<Section> {
         .collect();
     (!packages.is_empty()).then(|| Section {
         title: "[packages]".into(),
-        bindings: vec![set("environment.systemPackages", Expr::List(packages))],
+        bindings: vec![set(
+            table::ENVIRONMENT_SYSTEM_PACKAGES,
+            Expr::List(packages),
+        )],
     })
 }
 
@@ -165,23 +208,23 @@ fn services(spec: &Spec) -> Vec<Section> {
     let mut sections = Vec::new();
     // services/networking/ssh/sshd.nix
     if let Some(ssh) = &services.openssh {
-        let mut bindings = vec![set("services.openssh.enable", Expr::Bool(ssh.enable))];
+        let mut bindings = vec![set(table::SERVICES_OPENSSH_ENABLE, Expr::Bool(ssh.enable))];
         if ssh.enable {
-            bindings.push(set("services.openssh.ports", ports(&ssh.ports)));
+            bindings.push(set(table::SERVICES_OPENSSH_PORTS, ports(&ssh.ports)));
             bindings.push(set(
-                "services.openssh.openFirewall",
+                table::SERVICES_OPENSSH_OPEN_FIREWALL,
                 Expr::Bool(ssh.open_firewall),
             ));
             bindings.push(set(
-                "services.openssh.settings.PasswordAuthentication",
+                table::SERVICES_OPENSSH_SETTINGS_PASSWORD_AUTHENTICATION,
                 Expr::Bool(ssh.password_authentication),
             ));
             bindings.push(commented(
                 "Keyboard-interactive logins are password logins too; they follow password-authentication.",
-                set("services.openssh.settings.KbdInteractiveAuthentication", Expr::Bool(ssh.password_authentication)),
+                set(table::SERVICES_OPENSSH_SETTINGS_KBD_INTERACTIVE_AUTHENTICATION, Expr::Bool(ssh.password_authentication)),
             ));
             bindings.push(set(
-                "services.openssh.settings.PermitRootLogin",
+                table::SERVICES_OPENSSH_SETTINGS_PERMIT_ROOT_LOGIN,
                 Expr::str(ssh.permit_root_login.as_str()),
             ));
         }
@@ -192,31 +235,43 @@ fn services(spec: &Spec) -> Vec<Section> {
     }
     // services/web-servers/nginx/default.nix, vhost-options.nix, location-options.nix
     if let Some(nginx) = &services.nginx {
-        let mut bindings = vec![set("services.nginx.enable", Expr::Bool(nginx.enable))];
+        let mut bindings = vec![set(table::SERVICES_NGINX_ENABLE, Expr::Bool(nginx.enable))];
         if nginx.enable {
             for (name, site) in &nginx.sites {
+                // The fields of `services.nginx.virtualHosts.<name> = { … }`.
+                let site_field = |option, names: &[&str], value| field(option, 4, names, value);
                 let mut host = Vec::new();
                 if let Some(root) = &site.root {
-                    host.push(Binding::new(vec!["root".into()], Expr::str(root)));
+                    host.push(site_field(
+                        table::SERVICES_NGINX_VIRTUAL_HOSTS_NAME_ROOT,
+                        &[name],
+                        Expr::str(root),
+                    ));
                 }
                 if !site.aliases.is_empty() {
-                    host.push(Binding::new(
-                        vec!["serverAliases".into()],
+                    host.push(site_field(
+                        table::SERVICES_NGINX_VIRTUAL_HOSTS_NAME_SERVER_ALIASES,
+                        &[name],
                         Expr::str_list(site.aliases.iter().cloned()),
                     ));
                 }
                 if site.default {
-                    host.push(Binding::new(vec!["default".into()], Expr::Bool(true)));
+                    host.push(site_field(
+                        table::SERVICES_NGINX_VIRTUAL_HOSTS_NAME_DEFAULT,
+                        &[name],
+                        Expr::Bool(true),
+                    ));
                 }
                 if let Some(upstream) = &site.proxy_pass {
-                    host.push(Binding::new(
-                        vec!["locations".into(), "/".into(), "proxyPass".into()],
+                    host.push(site_field(
+                        table::SERVICES_NGINX_VIRTUAL_HOSTS_NAME_LOCATIONS_PATH_PROXY_PASS,
+                        &[name, "/"],
                         Expr::str(upstream),
                     ));
                 }
-                let mut binding_path = path("services.nginx.virtualHosts");
-                binding_path.push(name.clone());
-                bindings.push(Binding::new(binding_path, Expr::Attrs(host)));
+                let mut site_path = table::SERVICES_NGINX_VIRTUAL_HOSTS.instantiate(&[]);
+                site_path.push(name.clone());
+                bindings.push(Binding::new(site_path, Expr::Attrs(host)));
             }
         }
         sections.push(Section {
@@ -227,11 +282,14 @@ fn services(spec: &Spec) -> Vec<Section> {
     // virtualisation/podman/default.nix
     if let Some(podman) = &services.podman {
         let mut bindings = vec![set(
-            "virtualisation.podman.enable",
+            table::VIRTUALISATION_PODMAN_ENABLE,
             Expr::Bool(podman.enable),
         )];
         if podman.enable && podman.docker_compat {
-            bindings.push(set("virtualisation.podman.dockerCompat", Expr::Bool(true)));
+            bindings.push(set(
+                table::VIRTUALISATION_PODMAN_DOCKER_COMPAT,
+                Expr::Bool(true),
+            ));
         }
         sections.push(Section {
             title: "[services.podman]".into(),
@@ -243,7 +301,7 @@ fn services(spec: &Spec) -> Vec<Section> {
         sections.push(Section {
             title: "[services.docker]".into(),
             bindings: vec![set(
-                "virtualisation.docker.enable",
+                table::VIRTUALISATION_DOCKER_ENABLE,
                 Expr::Bool(docker.enable),
             )],
         });
@@ -251,18 +309,23 @@ fn services(spec: &Spec) -> Vec<Section> {
     // services/databases/redis.nix: the unnamed instance "" is the classic `redis` service. Its
     // port is always written, since named instances would default to 0 (no TCP listener).
     if let Some(redis) = &services.redis {
-        let field = |name: &str| {
-            ["services", "redis", "servers", "", name]
-                .map(str::to_owned)
-                .to_vec()
-        };
-        let mut bindings = vec![Binding::new(field("enable"), Expr::Bool(redis.enable))];
+        let classic = &[""];
+        let mut bindings = vec![set_named(
+            table::SERVICES_REDIS_SERVERS_NAME_ENABLE,
+            classic,
+            Expr::Bool(redis.enable),
+        )];
         if redis.enable {
-            bindings.push(Binding::new(
-                field("port"),
+            bindings.push(set_named(
+                table::SERVICES_REDIS_SERVERS_NAME_PORT,
+                classic,
                 Expr::Int(i64::from(redis.port)),
             ));
-            bindings.push(Binding::new(field("bind"), Expr::str(&redis.bind)));
+            bindings.push(set_named(
+                table::SERVICES_REDIS_SERVERS_NAME_BIND,
+                classic,
+                Expr::str(&redis.bind),
+            ));
         }
         sections.push(Section {
             title: "[services.redis]".into(),
@@ -274,7 +337,7 @@ fn services(spec: &Spec) -> Vec<Section> {
         sections.push(Section {
             title: "[services.postgresql]".into(),
             bindings: vec![set(
-                "services.postgresql.enable",
+                table::SERVICES_POSTGRESQL_ENABLE,
                 Expr::Bool(postgresql.enable),
             )],
         });
@@ -282,12 +345,12 @@ fn services(spec: &Spec) -> Vec<Section> {
     // services/monitoring/prometheus/default.nix
     if let Some(prometheus) = &services.prometheus {
         let mut bindings = vec![set(
-            "services.prometheus.enable",
+            table::SERVICES_PROMETHEUS_ENABLE,
             Expr::Bool(prometheus.enable),
         )];
         if prometheus.enable {
             bindings.push(set(
-                "services.prometheus.port",
+                table::SERVICES_PROMETHEUS_PORT,
                 Expr::Int(i64::from(prometheus.port)),
             ));
         }
@@ -305,9 +368,9 @@ fn desktop(spec: &Spec) -> Option<Section> {
     let desktop = spec.desktop.as_ref()?;
     let bindings = match desktop.environment {
         DesktopEnvironment::Xfce => vec![
-            set("services.xserver.enable", Expr::Bool(true)),
+            set(table::SERVICES_XSERVER_ENABLE, Expr::Bool(true)),
             set(
-                "services.xserver.desktopManager.xfce.enable",
+                table::SERVICES_XSERVER_DESKTOP_MANAGER_XFCE_ENABLE,
                 Expr::Bool(true),
             ),
         ],
@@ -325,23 +388,26 @@ fn users(spec: &Spec) -> Vec<Section> {
     let mut sections = Vec::new();
     let mut programs = BTreeMap::new();
     for (name, user) in &spec.users {
-        if let Some(program) = user.shell.and_then(crate::spec::Shell::program_module) {
-            programs.insert(program, name.clone());
+        if let Some(program) = user.shell.and_then(shell_program) {
+            programs.insert(program.path, program);
         }
-        let mut user_path = path("users.users");
-        user_path.push(name.clone());
+        let mut user_path = table::USERS_USERS_NAME_IS_NORMAL_USER.instantiate(&[name]);
+        user_path.truncate(3);
         sections.push(Section {
             title: format!("[users.{}]", crate::nix::attr_name(name)),
-            bindings: vec![Binding::new(user_path, Expr::Attrs(user_bindings(user)))],
+            bindings: vec![Binding::new(
+                user_path,
+                Expr::Attrs(user_bindings(name, user)),
+            )],
         });
     }
     if !programs.is_empty() {
         let bindings = programs
-            .into_keys()
+            .into_values()
             .map(|program| {
                 commented(
                     "NixOS requires the shell's program module for users who log in with it.",
-                    set(&format!("programs.{program}.enable"), Expr::Bool(true)),
+                    set(program, Expr::Bool(true)),
                 )
             })
             .collect();
@@ -353,35 +419,63 @@ fn users(spec: &Spec) -> Vec<Section> {
     sections
 }
 
-fn user_bindings(user: &User) -> Vec<Binding> {
-    let field = |name: &str, value: Expr| Binding::new(path(name), value);
-    let mut bindings = vec![field("isNormalUser", Expr::Bool(true))];
+/// The program module NixOS requires for users whose login shell it is.
+fn shell_program(shell: crate::spec::Shell) -> Option<&'static NixOption> {
+    match shell {
+        crate::spec::Shell::Bash => None,
+        crate::spec::Shell::Fish => Some(table::PROGRAMS_FISH_ENABLE),
+        crate::spec::Shell::Zsh => Some(table::PROGRAMS_ZSH_ENABLE),
+    }
+}
+
+/// The fields of `users.users.<name> = { … }`.
+fn user_bindings(name: &str, user: &User) -> Vec<Binding> {
+    let user_field = |option, value| field(option, 3, &[name], value);
+    let mut bindings = vec![user_field(
+        table::USERS_USERS_NAME_IS_NORMAL_USER,
+        Expr::Bool(true),
+    )];
     if let Some(description) = &user.description {
-        bindings.push(field("description", Expr::str(description)));
+        bindings.push(user_field(
+            table::USERS_USERS_NAME_DESCRIPTION,
+            Expr::str(description),
+        ));
     }
     if !user.groups.is_empty() {
-        bindings.push(field(
-            "extraGroups",
+        bindings.push(user_field(
+            table::USERS_USERS_NAME_EXTRA_GROUPS,
             Expr::str_list(user.groups.iter().cloned()),
         ));
     }
     if let Some(shell) = user.shell {
-        bindings.push(field("shell", pkg(shell.package())));
+        bindings.push(user_field(
+            table::USERS_USERS_NAME_SHELL,
+            pkg(shell.package()),
+        ));
     }
     if let Some(uid) = user.uid {
-        bindings.push(field("uid", Expr::Int(i64::from(uid))));
+        bindings.push(user_field(
+            table::USERS_USERS_NAME_UID,
+            Expr::Int(i64::from(uid)),
+        ));
     }
     if !user.ssh_keys.is_empty() {
-        bindings.push(field(
-            "openssh.authorizedKeys.keys",
+        bindings.push(user_field(
+            table::USERS_USERS_NAME_OPENSSH_AUTHORIZED_KEYS_KEYS,
             Expr::str_list(user.ssh_keys.iter().cloned()),
         ));
     }
     if let Some(file) = &user.hashed_password_file {
-        bindings.push(field("hashedPasswordFile", Expr::str(file)));
+        bindings.push(user_field(
+            table::USERS_USERS_NAME_HASHED_PASSWORD_FILE,
+            Expr::str(file),
+        ));
     }
     if let Some(hash) = &user.hashed_password {
-        bindings.push(field("hashedPassword", Expr::str(hash)));
+        bindings.push(user_field(
+            table::USERS_USERS_NAME_HASHED_PASSWORD,
+            Expr::str(hash),
+        ));
     }
     bindings
 }
@@ -428,60 +522,65 @@ pub fn service_tcp_ports(spec: &Spec) -> Vec<(u16, &'static str)> {
 fn networking(spec: &Spec) -> Section {
     let net = &spec.networking;
     let mut bindings = Vec::new();
-    if !net.nameservers.is_empty() {
-        bindings.push(set(
-            "networking.nameservers",
-            Expr::str_list(net.nameservers.iter().cloned()),
-        ));
-        let text = net.nameservers.iter().fold(String::new(), |mut text, ns| {
+    // Invalid values are errors the checks report, and a spec with errors emits nothing, so only
+    // valid ones can reach the output; `valid()` leaves the others out of the summaries of
+    // `plan` and of the `[nixos]` overlap check.
+    let nameservers: Vec<String> = net
+        .nameservers
+        .iter()
+        .filter_map(Parsed::valid)
+        .map(ToString::to_string)
+        .collect();
+    if !nameservers.is_empty() {
+        let text = nameservers.iter().fold(String::new(), |mut text, ns| {
             text.push_str("nameserver ");
             text.push_str(ns);
             text.push('\n');
             text
         });
+        bindings.push(set(
+            table::NETWORKING_NAMESERVERS,
+            Expr::str_list(nameservers),
+        ));
         bindings.push(commented(
             "resolvconf is off on Asterinas NixOS, so resolv.conf is written directly.",
-            Binding::new(
-                vec![
-                    "environment".into(),
-                    "etc".into(),
-                    "resolv.conf".into(),
-                    "text".into(),
-                ],
+            set_named(
+                table::ENVIRONMENT_ETC_NAME_TEXT,
+                &["resolv.conf"],
                 Expr::str(text),
             ),
         ));
     }
-    bindings.push(set("networking.useDHCP", Expr::Bool(net.dhcp)));
+    bindings.push(set(table::NETWORKING_USE_DHCP, Expr::Bool(net.dhcp)));
     for (name, interface) in &net.interfaces {
         let addresses = interface
             .addresses
             .iter()
-            .filter_map(|cidr| {
-                let (address, prefix) = cidr.split_once('/')?;
-                let prefix: i64 = prefix.parse().ok()?;
-                Some(Expr::Attrs(vec![
-                    Binding::new(vec!["address".into()], Expr::str(address)),
-                    Binding::new(vec!["prefixLength".into()], Expr::Int(prefix)),
-                ]))
+            .filter_map(Parsed::valid)
+            .map(|cidr| {
+                Expr::Attrs(vec![
+                    Binding::new(vec!["address".into()], Expr::str(cidr.address.to_string())),
+                    Binding::new(
+                        vec!["prefixLength".into()],
+                        Expr::Int(i64::from(cidr.prefix)),
+                    ),
+                ])
             })
             .collect();
-        bindings.push(Binding::new(
-            vec![
-                "networking".into(),
-                "interfaces".into(),
-                name.clone(),
-                "ipv4".into(),
-                "addresses".into(),
-            ],
+        bindings.push(set_named(
+            table::NETWORKING_INTERFACES_NAME_IPV4_ADDRESSES,
+            &[name],
             Expr::List(addresses),
         ));
     }
-    if let Some(gateway) = &net.gateway {
-        bindings.push(set("networking.defaultGateway", Expr::str(gateway)));
+    if let Some(gateway) = net.gateway.as_ref().and_then(Parsed::valid) {
+        bindings.push(set(
+            table::NETWORKING_DEFAULT_GATEWAY,
+            Expr::str(gateway.to_string()),
+        ));
     }
     bindings.push(set(
-        "networking.firewall.enable",
+        table::NETWORKING_FIREWALL_ENABLE,
         Expr::Bool(net.firewall.enable),
     ));
     let service_ports = service_tcp_ports(spec);
@@ -494,7 +593,7 @@ fn networking(spec: &Spec) -> Section {
         .collect();
     if !tcp.is_empty() {
         let mut binding = set(
-            "networking.firewall.allowedTCPPorts",
+            table::NETWORKING_FIREWALL_ALLOWED_TCPPORTS,
             ports(&tcp.into_iter().collect::<Vec<_>>()),
         );
         if !service_ports.is_empty() {
@@ -512,7 +611,7 @@ fn networking(spec: &Spec) -> Section {
     let udp: BTreeSet<u16> = net.firewall.allowed_udp_ports.iter().copied().collect();
     if !udp.is_empty() {
         bindings.push(set(
-            "networking.firewall.allowedUDPPorts",
+            table::NETWORKING_FIREWALL_ALLOWED_UDPPORTS,
             ports(&udp.into_iter().collect::<Vec<_>>()),
         ));
     }

@@ -15,6 +15,7 @@ mod overrides;
 mod services;
 mod system;
 mod users;
+pub mod value;
 
 pub use kernel::{Console, Init, Kernel, LogLevel};
 pub use networking::{Firewall, Interface, Networking};

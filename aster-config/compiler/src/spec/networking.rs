@@ -1,8 +1,10 @@
 //! `[networking]`: name servers, firewall, DHCP and static IPv4 addresses.
 
+use super::value::{Ipv4Cidr, Parsed};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr};
 
 /// Network settings.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
@@ -10,7 +12,7 @@ use std::collections::BTreeMap;
 pub struct Networking {
     /// DNS servers, e.g. `["1.1.1.1"]`. Written to `/etc/resolv.conf` directly, because
     /// resolvconf is off on Asterinas NixOS.
-    pub nameservers: Vec<String>,
+    pub nameservers: Vec<Parsed<IpAddr>>,
     /// Get addresses by DHCP on every interface without a static address.
     pub dhcp: bool,
     /// The packet filter.
@@ -18,7 +20,7 @@ pub struct Networking {
     /// Static IPv4 addresses by interface name: `interfaces.eth0.addresses = ["192.168.1.10/24"]`.
     pub interfaces: BTreeMap<String, Interface>,
     /// The default IPv4 gateway, e.g. `"192.168.1.1"`.
-    pub gateway: Option<String>,
+    pub gateway: Option<Parsed<Ipv4Addr>>,
 }
 
 impl Default for Networking {
@@ -60,5 +62,5 @@ impl Default for Firewall {
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Interface {
     /// IPv4 addresses with prefix length, e.g. `"192.168.1.10/24"`.
-    pub addresses: Vec<String>,
+    pub addresses: Vec<Parsed<Ipv4Cidr>>,
 }

@@ -64,13 +64,4 @@ impl Shell {
             Shell::Zsh => "zsh",
         }
     }
-
-    /// The `programs.<name>` module NixOS requires for this shell, if any.
-    pub fn program_module(self) -> Option<&'static str> {
-        match self {
-            Shell::Bash => None,
-            Shell::Fish => Some("fish"),
-            Shell::Zsh => Some("zsh"),
-        }
-    }
 }
