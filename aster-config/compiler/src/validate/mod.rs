@@ -6,32 +6,123 @@
 //! part left out, so the typed spec can still be built from the rest and the meaning checks still
 //! run: one run reports every problem in the file.
 //!
-//! It understands the part of JSON Schema that `schemars` produces for the spec types: `$ref`,
-//! `type`, `properties`, `additionalProperties`, `required`, `items`, `enum`, `const`,
-//! `oneOf`/`anyOf`/`allOf`, `minimum`/`maximum`, `minLength`/`maxLength`, and `{"not": {}}`, which marks a
-//! key that exists only so that a later check can refuse it with a reason.
+//! It understands the part of JSON Schema that `schemars` produces for the spec types, listed in
+//! [`SUPPORTED_KEYWORDS`]: `$ref`, `type`, `properties`, `additionalProperties`, `required`,
+//! `items`, `enum`, `const`, `oneOf`/`anyOf`/`allOf`, `minimum`/`maximum`,
+//! `minLength`/`maxLength`, the integer `format`s, and `{"not": {}}`, which marks a key that
+//! exists only so that a later check can refuse it with a reason. A test walks the generated
+//! schema and fails on any other keyword, and compares this validator with the `jsonschema`
+//! crate on every fixture (`aster-config/tests/validator.rs`).
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::tree::{Node, Path, Segment, Value as Toml, display_path};
 use serde_json::{Map, Value as Json};
 
+/// Every JSON Schema keyword this validator knows. Anything else in the schema would be ignored
+/// silently, so a test fails when the generated schema uses a keyword that is not listed.
+///
+/// Limits within these keywords (also checked by that test): `not` only as `{"not": {}}`,
+/// `enum` and `const` only with strings, `items` only as one schema (no tuples), `$ref` only
+/// to `#/…` in the same document, `oneOf` treated like `anyOf` (the first alternative that fits
+/// wins). `format` bounds integers when it names an integer type (`uint16`, `int32`, …); any
+/// other format (`ipv4`, `ipv4-cidr`, …) is an annotation for editors, as JSON Schema allows,
+/// and such values are checked with a reason by the meaning checks (`AC03xx`).
+pub const SUPPORTED_KEYWORDS: &[&str] = &[
+    // Validation: each changes what is accepted.
+    "$ref",
+    "type",
+    "properties",
+    "additionalProperties",
+    "required",
+    "items",
+    "enum",
+    "const",
+    "oneOf",
+    "anyOf",
+    "allOf",
+    "not",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "format",
+    // Structure and annotations: read for messages (`description`) or not at all.
+    "$schema",
+    "$id",
+    "definitions",
+    "$defs",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "deprecated",
+];
+
 /// Checks `root` against `schema` and returns the valid part of the document as JSON.
 pub fn check(root: &Node, schema: &Json, diagnostics: &mut Diagnostics) -> Json {
+    check_located(root, schema, diagnostics).0
+}
+
+/// [`check`], also returning the code and document path of each diagnostic it reported.
+fn check_located(
+    root: &Node,
+    schema: &Json,
+    diagnostics: &mut Diagnostics,
+) -> (Json, Vec<(Code, Path)>) {
     let mut validator = Validator {
         root_schema: schema,
         diagnostics,
+        located: Vec::new(),
     };
-    validator
+    let value = validator
         .node(root, schema, &mut Vec::new())
-        .unwrap_or(Json::Object(Map::new()))
+        .unwrap_or(Json::Object(Map::new()));
+    (value, validator.located)
+}
+
+/// The shape check of a spec's text against the spec schema: each diagnostic's code with the
+/// JSON Pointer (RFC 6901) of the value it is about — the key itself for an unknown key, the
+/// table for a missing one. `None` when the text cannot be read or parsed, so the shape check
+/// never runs.
+///
+/// For comparing this validator with another one in tests; the pipeline uses [`check`].
+pub fn located_shape_diagnostics(text: &str) -> Option<Vec<(Code, String)>> {
+    let mut diagnostics = Diagnostics::new();
+    let source = crate::source::read("spec.toml", text.as_bytes(), &mut diagnostics)?;
+    let root = crate::tree::parse(&source, &mut diagnostics)?;
+    let (_, located) = check_located(&root, crate::schema::spec_schema(), &mut diagnostics);
+    Some(
+        located
+            .into_iter()
+            .map(|(code, path)| (code, json_pointer(&path)))
+            .collect(),
+    )
+}
+
+/// `path` as a JSON Pointer: `/services/nginx/sites/example.org`, `~` and `/` escaped.
+fn json_pointer(path: &[Segment]) -> String {
+    path.iter()
+        .map(|segment| match segment {
+            Segment::Key(key) => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+            Segment::Index(index) => format!("/{index}"),
+        })
+        .collect()
 }
 
 struct Validator<'s, 'd> {
     root_schema: &'s Json,
     diagnostics: &'d mut Diagnostics,
+    /// The code and path of every diagnostic pushed, in the same order.
+    located: Vec<(Code, Path)>,
 }
 
 impl<'s> Validator<'s, '_> {
+    /// Reports `diagnostic` about the value at `path`.
+    fn report(&mut self, diagnostic: Diagnostic, path: &[Segment]) {
+        self.located.push((diagnostic.code, path.to_vec()));
+        self.diagnostics.push(diagnostic);
+    }
+
     fn resolve(&self, schema: &'s Json) -> &'s Json {
         let mut schema = schema;
         for _ in 0..16 {
@@ -155,7 +246,7 @@ impl<'s> Validator<'s, '_> {
                 if let Some(hint) = hint {
                     diagnostic = diagnostic.help(format!("add `{name} = …`: {hint}"));
                 }
-                self.diagnostics.push(diagnostic);
+                self.report(diagnostic, path);
             } else if !out.contains_key(name) {
                 complete = false;
             }
@@ -188,10 +279,13 @@ impl<'s> Validator<'s, '_> {
             let mut trial = Validator {
                 root_schema: self.root_schema,
                 diagnostics: &mut scratch,
+                located: Vec::new(),
             };
             let value = trial.node(node, alternative, path);
+            let located = trial.located;
             if !scratch.has_errors() {
                 self.diagnostics.extend(scratch);
+                self.located.extend(located);
                 return value;
             }
             if first_failure.is_none()
@@ -200,12 +294,15 @@ impl<'s> Validator<'s, '_> {
                     node,
                 )
             {
-                first_failure = Some(scratch);
+                first_failure = Some((scratch, located));
             }
         }
         match first_failure {
-            Some(diagnostics) => self.diagnostics.extend(diagnostics),
-            None => self.diagnostics.push(
+            Some((diagnostics, located)) => {
+                self.diagnostics.extend(diagnostics);
+                self.located.extend(located);
+            }
+            None => self.report(
                 Diagnostic::new(
                     Code::WrongType,
                     format!("`{}` has a value of the wrong type", display_path(path)),
@@ -214,6 +311,7 @@ impl<'s> Validator<'s, '_> {
                     node.span.clone(),
                     format!("{} is not accepted here", node.kind()),
                 ),
+                path,
             ),
         }
         None
@@ -247,7 +345,7 @@ impl<'s> Validator<'s, '_> {
         } else {
             diagnostic = diagnostic.help(format!("use one of {listed}"));
         }
-        self.diagnostics.push(diagnostic);
+        self.report(diagnostic, path);
         None
     }
 
@@ -278,12 +376,13 @@ impl<'s> Validator<'s, '_> {
                 (None, Some(hi)) => format!("at most {hi}"),
                 (None, None) => String::new(),
             };
-            self.diagnostics.push(
+            self.report(
                 Diagnostic::new(
                     Code::OutOfRange,
                     format!("`{}` must be {bounds}, not {value}", display_path(path)),
                 )
                 .at(node.span.clone(), format!("expected a number {bounds}")),
+                path,
             );
             return false;
         }
@@ -295,7 +394,7 @@ impl<'s> Validator<'s, '_> {
         let min = schema.get("minLength").and_then(Json::as_u64);
         let max = schema.get("maxLength").and_then(Json::as_u64);
         if min.is_some_and(|m| length < m) || max.is_some_and(|m| length > m) {
-            self.diagnostics.push(
+            self.report(
                 Diagnostic::new(
                     Code::BadFormat,
                     format!(
@@ -311,6 +410,7 @@ impl<'s> Validator<'s, '_> {
                         max.map_or("any".to_owned(), |m| m.to_string())
                     ),
                 ),
+                path,
             );
             return false;
         }
@@ -326,7 +426,7 @@ impl<'s> Validator<'s, '_> {
             Toml::Float(f) if f.is_subnormal() => {
                 // Nix reads float literals with `strtod` and refuses any that underflows to a
                 // subnormal ("invalid float"), so the emitted file would not even parse.
-                self.diagnostics.push(
+                self.report(
                     Diagnostic::new(
                         Code::Unrepresentable,
                         format!(
@@ -338,13 +438,14 @@ impl<'s> Validator<'s, '_> {
                     .help(
                         "Nix floats stop at 2.2250738585072014e-308; write 0.0 or a larger number",
                     ),
+                    path,
                 );
                 None
             }
             Toml::Float(f) => {
                 let number = serde_json::Number::from_f64(*f);
                 if number.is_none() {
-                    self.diagnostics.push(
+                    self.report(
                         Diagnostic::new(
                             Code::Unrepresentable,
                             format!(
@@ -354,12 +455,13 @@ impl<'s> Validator<'s, '_> {
                         )
                         .at(node.span.clone(), "infinite or not a number")
                         .help("Nix has no infinity or NaN; use a finite number or a string"),
+                        path,
                     );
                 }
                 number.map(Json::Number)
             }
             Toml::Datetime(_) => {
-                self.diagnostics.push(
+                self.report(
                     Diagnostic::new(
                         Code::Unrepresentable,
                         format!(
@@ -369,6 +471,7 @@ impl<'s> Validator<'s, '_> {
                     )
                     .at(node.span.clone(), "date-time")
                     .help("write it as a quoted string"),
+                    path,
                 );
                 None
             }
@@ -426,16 +529,17 @@ impl<'s> Validator<'s, '_> {
         } else if !names.is_empty() {
             diagnostic = diagnostic.help(format!("the keys {place} are: {}", names.join(", ")));
         }
-        self.diagnostics.push(diagnostic);
+        self.report(diagnostic, path);
     }
 
     fn report_not_allowed(&mut self, node: &Node, path: &Path) {
-        self.diagnostics.push(
+        self.report(
             Diagnostic::new(
                 Code::UnknownKey,
                 format!("`{}` is not allowed here", display_path(path)),
             )
             .at(node.key_span.clone().or(node.span.clone()), "remove this"),
+            path,
         );
     }
 
@@ -458,7 +562,7 @@ impl<'s> Validator<'s, '_> {
         } else if expected.contains("an array") {
             diagnostic = diagnostic.help("wrap the value in brackets: [ … ]");
         }
-        self.diagnostics.push(diagnostic);
+        self.report(diagnostic, path);
     }
 }
 
