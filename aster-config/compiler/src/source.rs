@@ -5,7 +5,9 @@
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 
-/// The largest spec aster-config reads (1 MiB). Real specs are a few kilobytes.
+/// The largest spec aster-config reads (1 MiB). Real specs are a few kilobytes. Callers read at
+/// most one byte more (`util::read::read_capped`), so `bytes` may be only the start of a larger
+/// input: its length is a lower bound of the real size.
 pub const MAX_SPEC_BYTES: usize = 1024 * 1024;
 
 /// A spec's text and the name it is shown under.
@@ -24,7 +26,7 @@ pub fn read(name: &str, bytes: &[u8], diagnostics: &mut Diagnostics) -> Option<S
             Diagnostic::new(
                 Code::FileTooLarge,
                 format!(
-                    "the spec is {} bytes; aster-config reads at most {MAX_SPEC_BYTES}",
+                    "the spec has at least {} bytes; aster-config reads at most {MAX_SPEC_BYTES}",
                     bytes.len()
                 ),
             )

@@ -1,24 +1,29 @@
 //! Shell completions and the man page, generated from the clap definition.
 
-use super::{Cli, EXIT_OK, EXIT_USAGE};
+use super::{Cli, EXIT_OK, EXIT_USAGE, write_stdout_bytes};
 use clap::CommandFactory as _;
 use std::path::Path;
 
+// Both are rendered into memory first and then written like every other output, so a reader
+// that goes away (`aster-config man | head -1`) ends the command quietly with success:
+// `clap_complete::generate` panics on a write error, and a half-written man page is no error.
+
 pub fn completions(shell: clap_complete::Shell) -> u8 {
-    clap_complete::generate(
-        shell,
-        &mut Cli::command(),
-        "aster-config",
-        &mut std::io::stdout(),
-    );
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "aster-config", &mut script);
+    write_stdout_bytes(&script);
     EXIT_OK
 }
 
 pub fn man() -> u8 {
-    match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
-        Ok(()) => EXIT_OK,
+    let mut page = Vec::new();
+    match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+        Ok(()) => {
+            write_stdout_bytes(&page);
+            EXIT_OK
+        }
         Err(error) => {
-            eprintln!("error: cannot write the man page: {error}");
+            eprintln!("error: cannot render the man page: {error}");
             EXIT_USAGE
         }
     }

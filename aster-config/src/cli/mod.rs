@@ -191,17 +191,44 @@ pub fn write_stdout(args: std::fmt::Arguments<'_>) {
     }
 }
 
-/// Reads a spec argument (`-` is standard input) into bytes, its display name and its folder.
-pub fn read_spec(path: &std::path::Path) -> Result<(Vec<u8>, String, Option<PathBuf>), String> {
-    use std::io::Read as _;
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok((bytes, "<stdin>".to_owned(), None));
+/// Writes bytes to stdout, with the same quiet exit as [`write_stdout`] when it is closed.
+pub fn write_stdout_bytes(bytes: &[u8]) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    if out.write_all(bytes).and_then(|()| out.flush()).is_err() {
+        std::process::exit(i32::from(EXIT_OK));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+}
+
+/// Reads a spec argument (`-` is standard input) into bytes, its display name and its folder.
+///
+/// At most one byte past [`aster_compiler::MAX_SPEC_BYTES`] is read. A regular file over the cap
+/// is handed on, so the compiler reports it as `AC0103` like any other problem of the spec; a
+/// device, pipe or standard input that yields that much is refused here (exit 2): it is not a
+/// spec file, and `aster-config check /dev/zero` must end at once instead of filling memory.
+pub fn read_spec(path: &std::path::Path) -> Result<(Vec<u8>, String, Option<PathBuf>), String> {
+    use aster_compiler::{Capped, FileAt, MAX_SPEC_BYTES, read_capped};
+    let cap = MAX_SPEC_BYTES as u64;
+    if path.as_os_str() == "-" {
+        return match read_capped(std::io::stdin().lock(), cap) {
+            Ok(Capped::Whole(bytes)) => Ok((bytes, "<stdin>".to_owned(), None)),
+            Ok(Capped::TooLarge(_)) => Err(format!(
+                "standard input has more than {cap} bytes; a spec is at most 1 MiB"
+            )),
+            Err(e) => Err(format!("cannot read standard input: {e}")),
+        };
+    }
+    let bytes = match read_capped(FileAt(path), cap) {
+        Ok(Capped::Whole(bytes)) => bytes,
+        Ok(Capped::TooLarge(start)) if path.metadata().is_ok_and(|m| m.is_file()) => start,
+        Ok(Capped::TooLarge(_)) => {
+            return Err(format!(
+                "{} is not a regular file and yields more than {cap} bytes; a spec is a TOML file of at most 1 MiB",
+                path.display()
+            ));
+        }
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
     let dir = path.parent().map(|p| {
         if p.as_os_str().is_empty() {
             PathBuf::from(".")

@@ -10,6 +10,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::layout::{module_output_path, patch_output_path};
 use crate::path;
 use crate::tree::Path as TreePath;
+use crate::util::read::{Capped, FileAt, read_capped};
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
 
@@ -199,7 +200,9 @@ fn read_confined(cx: &mut Context<'_>, reference: &str, here: &TreePath) -> Opti
         );
         return None;
     }
-    match std::fs::read(&resolved) {
+    // Bounded again while reading: the file may have grown since `metadata`.
+    let read = read_capped(FileAt(&resolved), MAX_ATTACHMENT_BYTES);
+    match read.and_then(Capped::whole) {
         Ok(bytes) => Some(bytes),
         Err(error) => {
             cx.report(

@@ -2,4 +2,5 @@
 //! Nothing here knows about specs or NixOS; every pass may import it.
 
 pub mod hash;
+pub mod read;
 pub mod suggest;
