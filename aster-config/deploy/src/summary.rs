@@ -225,7 +225,7 @@ fn enabled_services(spec: &Value) -> BTreeSet<String> {
             spec.services
                 .enabled()
                 .into_iter()
-                .map(str::to_owned)
+                .map(|name| name.as_str().to_owned())
                 .collect()
         })
         .unwrap_or_default()

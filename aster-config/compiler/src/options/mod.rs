@@ -10,7 +10,7 @@ pub mod table;
 
 use crate::nix::{Binding, Expr};
 use crate::spec::value::Parsed;
-use crate::spec::{DesktopEnvironment, Init, Spec, User};
+use crate::spec::{DesktopEnvironment, Init, ServiceName, Spec, User};
 use std::collections::{BTreeMap, BTreeSet};
 use table::NixOption;
 
@@ -116,7 +116,11 @@ fn system(spec: &Spec) -> Section {
     }
     bindings.push(set(
         table::NIXPKGS_HOST_PLATFORM,
-        Expr::str(system.architecture.nixos_platform()),
+        Expr::str(
+            &aster_kernel::kernel()
+                .architecture_of(system.architecture)
+                .nixos_platform,
+        ),
     ));
     bindings.push(commented(
         "The release first installed; keep it when upgrading.",
@@ -482,7 +486,7 @@ fn user_bindings(name: &str, user: &User) -> Vec<Binding> {
 
 /// The TCP ports services open in the firewall themselves through aster-config (openssh opens its
 /// own through `services.openssh.openFirewall`), with the service that asked.
-pub fn service_tcp_ports(spec: &Spec) -> Vec<(u16, &'static str)> {
+pub fn service_tcp_ports(spec: &Spec) -> Vec<(u16, ServiceName)> {
     let services = &spec.services;
     let mut ports = Vec::new();
     if services
@@ -490,28 +494,28 @@ pub fn service_tcp_ports(spec: &Spec) -> Vec<(u16, &'static str)> {
         .as_ref()
         .is_some_and(|n| n.enable && n.open_firewall)
     {
-        ports.push((80, "nginx"));
+        ports.push((80, ServiceName::Nginx));
     }
     if let Some(redis) = services
         .redis
         .as_ref()
         .filter(|r| r.enable && r.open_firewall)
     {
-        ports.push((redis.port, "redis"));
+        ports.push((redis.port, ServiceName::Redis));
     }
     if services
         .postgresql
         .as_ref()
         .is_some_and(|p| p.enable && p.open_firewall)
     {
-        ports.push((5432, "postgresql"));
+        ports.push((5432, ServiceName::Postgresql));
     }
     if let Some(prometheus) = services
         .prometheus
         .as_ref()
         .filter(|p| p.enable && p.open_firewall)
     {
-        ports.push((prometheus.port, "prometheus"));
+        ports.push((prometheus.port, ServiceName::Prometheus));
     }
     ports
 }
@@ -618,5 +622,51 @@ fn networking(spec: &Spec) -> Section {
     Section {
         title: "[networking]".into(),
         bindings,
+    }
+}
+
+/// The option path whose `true` turns service `name` on, exactly as the emitter writes it.
+pub fn enable_option(name: ServiceName) -> Vec<String> {
+    match name {
+        ServiceName::Openssh => table::SERVICES_OPENSSH_ENABLE.instantiate(&[]),
+        ServiceName::Nginx => table::SERVICES_NGINX_ENABLE.instantiate(&[]),
+        ServiceName::Podman => table::VIRTUALISATION_PODMAN_ENABLE.instantiate(&[]),
+        ServiceName::Docker => table::VIRTUALISATION_DOCKER_ENABLE.instantiate(&[]),
+        ServiceName::Redis => table::SERVICES_REDIS_SERVERS_NAME_ENABLE.instantiate(&[""]),
+        ServiceName::Postgresql => table::SERVICES_POSTGRESQL_ENABLE.instantiate(&[]),
+        ServiceName::Prometheus => table::SERVICES_PROMETHEUS_ENABLE.instantiate(&[]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nix::parse_option_path;
+
+    /// The spec's services, the distro's service catalog and the option table name the same
+    /// services and the same enable options.
+    #[test]
+    fn every_service_has_a_catalog_row_with_the_emitted_enable_option() {
+        let catalog = aster_distro::catalog();
+        for name in ServiceName::ALL {
+            let row = catalog
+                .service(name.as_str())
+                .unwrap_or_else(|| panic!("services.toml has no `{name}`"));
+            let path = parse_option_path(row.enable_option()).expect("an option path");
+            assert_eq!(path, enable_option(name), "{name}");
+        }
+        let xfce = catalog.service("xfce").expect("services.toml has xfce");
+        assert_eq!(
+            parse_option_path(xfce.enable_option()).expect("an option path"),
+            table::SERVICES_XSERVER_DESKTOP_MANAGER_XFCE_ENABLE.instantiate(&[])
+        );
+        let spec_services: Vec<&str> = ServiceName::ALL.iter().map(|n| n.as_str()).collect();
+        for row in catalog.services() {
+            assert!(
+                spec_services.contains(&row.name.as_str()) || row.name == "xfce",
+                "services.toml has `{}`, which the spec cannot turn on",
+                row.name
+            );
+        }
     }
 }

@@ -22,9 +22,9 @@ pub use networking::{Firewall, Interface, Networking};
 pub use overrides::Override;
 pub use services::{
     Docker, Nginx, NginxSite, Openssh, PermitRootLogin, Podman, Postgresql, Prometheus, Redis,
-    Services,
+    ServiceName, Services,
 };
-pub use system::{Architecture, System};
+pub use system::System;
 pub use users::{Shell, User};
 
 use schemars::JsonSchema;

@@ -31,29 +31,78 @@ pub struct Services {
     pub prometheus: Option<Prometheus>,
 }
 
+/// A service of `[services.*]`: the key that names its table, and its row in the distro's
+/// service catalog (`distro/catalog/services.toml`, keyed by the same name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ServiceName {
+    /// `[services.openssh]`
+    Openssh,
+    /// `[services.nginx]`
+    Nginx,
+    /// `[services.podman]`
+    Podman,
+    /// `[services.docker]`
+    Docker,
+    /// `[services.redis]`
+    Redis,
+    /// `[services.postgresql]`
+    Postgresql,
+    /// `[services.prometheus]`
+    Prometheus,
+}
+
+impl ServiceName {
+    /// Every service, in the order the spec's `[services]` section declares them.
+    pub const ALL: [ServiceName; 7] = [
+        ServiceName::Openssh,
+        ServiceName::Nginx,
+        ServiceName::Podman,
+        ServiceName::Docker,
+        ServiceName::Redis,
+        ServiceName::Postgresql,
+        ServiceName::Prometheus,
+    ];
+
+    /// The key of its table, which is also its name in the distro's catalog.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceName::Openssh => "openssh",
+            ServiceName::Nginx => "nginx",
+            ServiceName::Podman => "podman",
+            ServiceName::Docker => "docker",
+            ServiceName::Redis => "redis",
+            ServiceName::Postgresql => "postgresql",
+            ServiceName::Prometheus => "prometheus",
+        }
+    }
+}
+
+impl std::fmt::Display for ServiceName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Services {
-    /// The names of the services the spec enables, in spec order.
-    pub fn enabled(&self) -> Vec<&'static str> {
-        let mut names = Vec::new();
-        let mut add = |name, on: bool| {
-            if on {
-                names.push(name);
-            }
-        };
-        add("openssh", self.openssh.as_ref().is_some_and(|s| s.enable));
-        add("nginx", self.nginx.as_ref().is_some_and(|s| s.enable));
-        add("podman", self.podman.as_ref().is_some_and(|s| s.enable));
-        add("docker", self.docker.as_ref().is_some_and(|s| s.enable));
-        add("redis", self.redis.as_ref().is_some_and(|s| s.enable));
-        add(
-            "postgresql",
-            self.postgresql.as_ref().is_some_and(|s| s.enable),
-        );
-        add(
-            "prometheus",
-            self.prometheus.as_ref().is_some_and(|s| s.enable),
-        );
-        names
+    /// Whether the spec turns `name` on.
+    pub fn is_enabled(&self, name: ServiceName) -> bool {
+        match name {
+            ServiceName::Openssh => self.openssh.as_ref().is_some_and(|s| s.enable),
+            ServiceName::Nginx => self.nginx.as_ref().is_some_and(|s| s.enable),
+            ServiceName::Podman => self.podman.as_ref().is_some_and(|s| s.enable),
+            ServiceName::Docker => self.docker.as_ref().is_some_and(|s| s.enable),
+            ServiceName::Redis => self.redis.as_ref().is_some_and(|s| s.enable),
+            ServiceName::Postgresql => self.postgresql.as_ref().is_some_and(|s| s.enable),
+            ServiceName::Prometheus => self.prometheus.as_ref().is_some_and(|s| s.enable),
+        }
+    }
+
+    /// The services the spec enables, in spec order.
+    pub fn enabled(&self) -> Vec<ServiceName> {
+        ServiceName::ALL
+            .into_iter()
+            .filter(|name| self.is_enabled(*name))
+            .collect()
     }
 }
 

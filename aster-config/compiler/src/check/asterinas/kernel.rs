@@ -26,10 +26,7 @@ const OWNED_PARAMS: &[(&str, &str)] = &[
 ];
 
 pub fn check(cx: &mut Context<'_>) {
-    let arch = match cx.spec.system.architecture.as_str().parse::<Arch>() {
-        Ok(arch) => arch,
-        Err(_) => Arch::X86_64,
-    };
+    let arch = cx.spec.system.architecture;
     architecture(cx, arch);
     params(cx, arch);
     features(cx, arch);

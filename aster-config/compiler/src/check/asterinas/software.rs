@@ -88,11 +88,15 @@ fn broken_help(reason: Option<&str>, needs: &[String], alternative: Option<&str>
 fn services(cx: &mut Context<'_>) {
     let spec = cx.spec;
     for name in spec.services.enabled() {
-        let here = path!["services", name];
-        let Some(service) = catalog().service(name) else {
+        let here = path!["services", name.as_str()];
+        let Some(service) = catalog().service(name.as_str()) else {
             continue;
         };
-        let allowed = spec.services.allow_untested.iter().any(|a| a == name);
+        let allowed = spec
+            .services
+            .allow_untested
+            .iter()
+            .any(|a| a == name.as_str());
         match service.status {
             Status::Broken => {
                 cx.report(
@@ -135,7 +139,7 @@ fn services(cx: &mut Context<'_>) {
             }
             Status::Verified if !allowed && !service.limitations.is_empty() => {
                 cx.report(
-                    limitation(name, &service.limitations, &service.source)
+                    limitation(name.as_str(), &service.limitations, &service.source)
                         .at(cx.key_span(&here), "works, with limits"),
                 );
             }
@@ -144,7 +148,8 @@ fn services(cx: &mut Context<'_>) {
     }
     for (index, name) in spec.services.allow_untested.iter().enumerate() {
         let desktop = name == "xfce" && spec.desktop.is_some();
-        if !desktop && !spec.services.enabled().contains(&name.as_str()) {
+        let enabled = spec.services.enabled().iter().any(|s| s.as_str() == name);
+        if !desktop && !enabled {
             cx.report(
                 Diagnostic::new(
                     Code::IgnoredSetting,
