@@ -74,9 +74,22 @@ fn main() {
     };
     let kernel = source::load(&files)
         .unwrap_or_else(|error| panic!("the kernel catalog is invalid: {error}"));
-    let bytes = postcard::to_allocvec(&kernel).expect("the catalog encodes");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR is set by cargo"));
-    std::fs::write(out.join("kernel-catalog.postcard"), bytes).expect("write the catalog");
+    let write = |name: &str, bytes: Result<Vec<u8>, postcard::Error>| {
+        let bytes = bytes.expect("the catalog encodes");
+        std::fs::write(out.join(format!("kernel-{name}.postcard")), bytes)
+            .expect("write the catalog");
+    };
+    write(
+        "architectures",
+        postcard::to_allocvec(&*kernel.architectures),
+    );
+    write("features", postcard::to_allocvec(&*kernel.features));
+    write("params", postcard::to_allocvec(&*kernel.params));
+    write("syscalls", postcard::to_allocvec(&*kernel.syscalls));
+    write("filesystems", postcard::to_allocvec(&*kernel.filesystems));
+    write("namespaces", postcard::to_allocvec(&*kernel.namespaces));
+    write("capabilities", postcard::to_allocvec(&*kernel.capabilities));
 }
 
 /// Reads one data file and tells cargo to rerun when it changes.

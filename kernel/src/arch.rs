@@ -6,10 +6,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// A CPU architecture name as the kernel build spells it.
-///
-/// With the `schema` feature it derives `schemars::JsonSchema`; each variant's doc comment is
-/// the hover text an editor shows for it.
+/// A CPU architecture, named as the kernel build and the spec spell it.
+// With the `schema` feature it derives `schemars::JsonSchema`; each variant's doc comment is the
+// hover text an editor shows for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]

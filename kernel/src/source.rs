@@ -10,6 +10,8 @@
 //! `-`, and capabilities name only catalogued syscalls.
 
 use std::collections::BTreeSet;
+
+use crate::tables::Table;
 use std::fmt;
 
 use serde::Deserialize;
@@ -99,14 +101,34 @@ struct CapabilityFile {
 /// Parses and checks all seven files.
 pub fn load(files: &DataFiles<'_>) -> Result<Kernel, SourceError> {
     let kernel = Kernel {
-        architectures: parse::<ArchitectureFile>("architectures.toml", files.architectures)?
-            .architecture,
-        features: parse::<FeatureFile>("features.toml", files.features)?.feature,
-        params: parse::<ParamFile>("params.toml", files.params)?.param,
-        syscalls: parse::<SyscallFile>("syscalls.toml", files.syscalls)?.syscall,
-        filesystems: parse::<FilesystemFile>("filesystems.toml", files.filesystems)?.filesystem,
-        namespaces: parse::<NamespaceFile>("namespaces.toml", files.namespaces)?.namespace,
-        capabilities: parse::<CapabilityFile>("capabilities.toml", files.capabilities)?.capability,
+        architectures: Table::new(
+            "architectures",
+            parse::<ArchitectureFile>("architectures.toml", files.architectures)?.architecture,
+        ),
+        features: Table::new(
+            "features",
+            parse::<FeatureFile>("features.toml", files.features)?.feature,
+        ),
+        params: Table::new(
+            "params",
+            parse::<ParamFile>("params.toml", files.params)?.param,
+        ),
+        syscalls: Table::new(
+            "syscalls",
+            parse::<SyscallFile>("syscalls.toml", files.syscalls)?.syscall,
+        ),
+        filesystems: Table::new(
+            "filesystems",
+            parse::<FilesystemFile>("filesystems.toml", files.filesystems)?.filesystem,
+        ),
+        namespaces: Table::new(
+            "namespaces",
+            parse::<NamespaceFile>("namespaces.toml", files.namespaces)?.namespace,
+        ),
+        capabilities: Table::new(
+            "capabilities",
+            parse::<CapabilityFile>("capabilities.toml", files.capabilities)?.capability,
+        ),
     };
     check(
         "architectures.toml",

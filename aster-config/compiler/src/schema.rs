@@ -4,6 +4,11 @@
 //! and hover docs), the independent validators run in tests, and this compiler's own shape check
 //! (`validate`). It targets JSON Schema draft 07, which Taplo and Tombi understand. TOML has no
 //! `null`, so the `null` that `Option` fields would add is removed.
+//!
+//! Deriving it with schemars costs about a fifth of a whole `check` run, so a run does not: it
+//! reads the checked-in `schema/aster-config.schema.json`, embedded at build time, which a test
+//! (`tests/schema.rs`) keeps byte-identical to [`derived_schema_text`]. Change a spec type, and
+//! that test fails until `ASTER_UPDATE=1` regenerates the file.
 
 use crate::spec::Spec;
 use schemars::Schema;
@@ -14,22 +19,27 @@ use serde_json::Value;
 /// The `$id` of the published schema file.
 pub const SCHEMA_FILE: &str = "aster-config.schema.json";
 
-/// The spec's JSON Schema (built once per process).
+/// The checked-in schema, as `aster-config schema` prints it.
+pub const SPEC_SCHEMA_TEXT: &str = include_str!("../../../schema/aster-config.schema.json");
+
+/// The spec's JSON Schema (read once per process from [`SPEC_SCHEMA_TEXT`]).
 pub fn spec_schema() -> &'static Value {
     static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
     SCHEMA.get_or_init(|| {
-        let mut settings = SchemaSettings::draft07();
-        settings.transforms.insert(0, Box::new(DropNull));
-        settings
-            .into_generator()
-            .into_root_schema_for::<Spec>()
-            .to_value()
+        serde_json::from_str(SPEC_SCHEMA_TEXT)
+            .unwrap_or_else(|error| panic!("schema/aster-config.schema.json is not JSON: {error}"))
     })
 }
 
-/// The schema as the pretty-printed text checked in under `schema/`.
-pub fn spec_schema_text() -> String {
-    let mut text = serde_json::to_string_pretty(spec_schema()).unwrap_or_default();
+/// The schema derived from the spec types now, pretty-printed as it is checked in.
+pub fn derived_schema_text() -> String {
+    let mut settings = SchemaSettings::draft07();
+    settings.transforms.insert(0, Box::new(DropNull));
+    let schema = settings
+        .into_generator()
+        .into_root_schema_for::<Spec>()
+        .to_value();
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text
 }

@@ -93,18 +93,73 @@ fn resolve_path(lookup: &Lookup) -> Result<PathBuf, String> {
                 ))
             }
         }
-        Lookup::NixPath => {
-            let output = nix_instantiate()
-                .args(["--find-file", "nixpkgs"])
-                .output()
-                .map_err(|_| "nix-instantiate is not installed".to_owned())?;
-            if !output.status.success() {
-                return Err("<nixpkgs> is not on the NIX_PATH; pass --nixpkgs PATH".into());
+        Lookup::NixPath => match find_on_nix_path() {
+            Found::Path(path) => Ok(path),
+            Found::Nothing => Err("<nixpkgs> is not on the NIX_PATH; pass --nixpkgs PATH".into()),
+            // Only entries Nix itself must resolve (URLs, `channel:…`) need Nix to find it.
+            Found::AskNix => {
+                let output = nix_instantiate()
+                    .args(["--find-file", "nixpkgs"])
+                    .output()
+                    .map_err(|_| "nix-instantiate is not installed".to_owned())?;
+                if !output.status.success() {
+                    return Err("<nixpkgs> is not on the NIX_PATH; pass --nixpkgs PATH".into());
+                }
+                Ok(PathBuf::from(
+                    String::from_utf8_lossy(&output.stdout).trim(),
+                ))
             }
-            Ok(PathBuf::from(
-                String::from_utf8_lossy(&output.stdout).trim(),
-            ))
+        },
+    }
+}
+
+/// Where `<nixpkgs>` is, found without starting Nix.
+enum Found {
+    Path(PathBuf),
+    Nothing,
+    AskNix,
+}
+
+/// Resolves `<nixpkgs>` as Nix does, from `NIX_PATH` (or Nix's default search path when it is
+/// unset): `nixpkgs=DIR` entries name it, plain `DIR` entries hold it as `DIR/nixpkgs`. A run on a
+/// machine without nixpkgs (most CI machines, every editor keystroke) so costs a few `stat`s
+/// instead of a Nix process.
+fn find_on_nix_path() -> Found {
+    let from_env = std::env::var("NIX_PATH").unwrap_or_default();
+    let entries: Vec<String> = if from_env.trim().is_empty() {
+        let mut defaults = Vec::new();
+        if let Some(home) = std::env::var_os("HOME") {
+            defaults.push(format!(
+                "{}/.nix-defexpr/channels",
+                PathBuf::from(home).display()
+            ));
         }
+        defaults.push("nixpkgs=/nix/var/nix/profiles/per-user/root/channels/nixpkgs".into());
+        defaults.push("/nix/var/nix/profiles/per-user/root/channels".into());
+        defaults
+    } else {
+        from_env.split(':').map(str::to_owned).collect()
+    };
+    let mut remote = false;
+    for entry in &entries {
+        let (prefix, target) = entry.split_once('=').unwrap_or(("", entry));
+        if target.contains("://") || target.starts_with("channel") || target.starts_with("flake") {
+            remote |= prefix.is_empty() || prefix == "nixpkgs";
+            continue;
+        }
+        let candidate = match prefix {
+            "nixpkgs" => PathBuf::from(target),
+            "" => Path::new(target).join("nixpkgs"),
+            _ => continue,
+        };
+        if candidate.exists() {
+            return Found::Path(candidate);
+        }
+    }
+    if remote {
+        Found::AskNix
+    } else {
+        Found::Nothing
     }
 }
 

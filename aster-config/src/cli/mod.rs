@@ -167,7 +167,7 @@ pub fn main() -> ExitCode {
         Command::Caps(args) => caps::run(&args, cli.format),
         Command::Packages(args) => packages::run(&args, cli.format),
         Command::Schema => {
-            say_raw!("{}", aster_compiler::schema::spec_schema_text());
+            say_raw!("{}", aster_compiler::schema::SPEC_SCHEMA_TEXT);
             EXIT_OK
         }
         Command::Explain(args) => explain::run(&args),
