@@ -329,13 +329,28 @@ impl From<usize> for Segment {
     }
 }
 
-/// Builds a [`Path`] from keys and indexes: `path!["users", name, "ssh-keys", 0]`.
-#[macro_export]
-macro_rules! path {
-    ($($segment:expr),* $(,)?) => {
-        [$($crate::tree::Segment::from($segment)),*]
+/// Builds a [`Path`] from keys and indexes: `key_path![keys::USERS, name, keys::SSH_KEYS, 0]`.
+///
+/// Fixed keys come from `spec::keys`, whose constants a test checks against the spec's schema;
+/// a string literal is refused at compile time, so a misspelt key cannot fall back to the span
+/// of its parent unnoticed. Names the user chose (a user, a site) are passed as variables.
+macro_rules! key_path {
+    (@segments [$($out:expr),*]) => {
+        [$($out),*]
+    };
+    (@segments [$($out:expr),*] $literal:literal $(, $($rest:tt)*)?) => {
+        compile_error!(concat!(
+            "path!: write the key `", $literal, "` as a constant of spec::keys"
+        ))
+    };
+    (@segments [$($out:expr),*] $segment:expr $(, $($rest:tt)*)?) => {
+        $crate::tree::key_path!(@segments [$($out,)* $crate::tree::Segment::from($segment)] $($($rest)*)?)
+    };
+    ($($rest:tt)*) => {
+        $crate::tree::key_path!(@segments [] $($rest)*)
     };
 }
+pub(crate) use key_path;
 
 #[cfg(test)]
 mod tests {

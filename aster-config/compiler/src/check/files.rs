@@ -8,8 +8,9 @@
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::layout::{module_output_path, patch_output_path};
-use crate::path;
+use crate::spec::keys;
 use crate::tree::Path as TreePath;
+use crate::tree::key_path;
 use crate::util::read::{Capped, FileAt, read_capped};
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
@@ -66,7 +67,7 @@ pub fn collect(cx: &mut Context<'_>) -> Attachments {
                 AttachmentKind::Patch,
                 patch.clone(),
                 patch_output_path(name, patch),
-                path!["overrides", name, "patches", index].to_vec(),
+                key_path![keys::OVERRIDES, name, keys::PATCHES, index].to_vec(),
             ));
         }
     }
@@ -75,7 +76,7 @@ pub fn collect(cx: &mut Context<'_>) -> Attachments {
             AttachmentKind::Module,
             module.clone(),
             module_output_path(module),
-            path!["imports", "modules", index].to_vec(),
+            key_path![keys::IMPORTS, keys::MODULES, index].to_vec(),
         ));
     }
     for (kind, reference, output_path, here) in wanted {

@@ -3,8 +3,9 @@
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::path;
 use crate::spec::Init;
+use crate::spec::keys;
+use crate::tree::key_path;
 
 pub fn check(cx: &mut Context<'_>) {
     let kernel = &cx.spec.kernel;
@@ -14,8 +15,14 @@ pub fn check(cx: &mut Context<'_>) {
                 Code::IgnoredSetting,
                 "`kernel.stage-2-hook` has no effect while `kernel.init` is \"systemd\"",
             )
-            .at(cx.key_span(&path!["kernel", "stage-2-hook"]), "ignored")
-            .also(cx.span(&path!["kernel", "init"]), "systemd runs instead")
+            .at(
+                cx.key_span(&key_path![keys::KERNEL, keys::STAGE_2_HOOK]),
+                "ignored",
+            )
+            .also(
+                cx.span(&key_path![keys::KERNEL, keys::INIT]),
+                "systemd runs instead",
+            )
             .help("set `init = \"shell\"` to run the hook, or remove it"),
         );
     }
@@ -28,7 +35,7 @@ pub fn check(cx: &mut Context<'_>) {
                 format!("`kernel.stage-2-hook` must be one command line: {why}"),
             )
             .at(
-                cx.span(&path!["kernel", "stage-2-hook"]),
+                cx.span(&key_path![keys::KERNEL, keys::STAGE_2_HOOK]),
                 "more than one line",
             ),
         );
@@ -44,7 +51,10 @@ pub fn check(cx: &mut Context<'_>) {
                     image.escape_debug()
                 ),
             )
-            .at(cx.span(&path!["kernel", "image"]), "relative path")
+            .at(
+                cx.span(&key_path![keys::KERNEL, keys::IMAGE]),
+                "relative path",
+            )
             .help("give the full path of the kernel image on the machine that builds the system"),
         );
     }

@@ -2,8 +2,9 @@
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::path;
+use crate::spec::keys;
 use crate::spec::value::Parsed;
+use crate::tree::key_path;
 use std::collections::BTreeSet;
 
 pub fn check(cx: &mut Context<'_>) {
@@ -13,7 +14,7 @@ pub fn check(cx: &mut Context<'_>) {
             cx.report(
                 Diagnostic::new(Code::InvalidAddress, why.clone())
                     .at(
-                        cx.span(&path!["networking", "nameservers", index]),
+                        cx.span(&key_path![keys::NETWORKING, keys::NAMESERVERS, index]),
                         "expected an address such as 1.1.1.1",
                     )
                     .help("name servers are given by address, not by name"),
@@ -22,7 +23,7 @@ pub fn check(cx: &mut Context<'_>) {
     }
     if let Some(Parsed::Invalid { why, .. }) = &net.gateway {
         cx.report(Diagnostic::new(Code::InvalidAddress, why.clone()).at(
-            cx.span(&path!["networking", "gateway"]),
+            cx.span(&key_path![keys::NETWORKING, keys::GATEWAY]),
             "expected an address such as 192.168.1.1",
         ));
     }
@@ -39,7 +40,7 @@ pub fn check(cx: &mut Context<'_>) {
                     format!("`{}` is not a network interface name", name.escape_debug()),
                 )
                 .at(
-                    cx.key_span(&path!["networking", "interfaces", name]),
+                    cx.key_span(&key_path![keys::NETWORKING, keys::INTERFACES, name]),
                     "1 to 15 characters, no `/` or spaces",
                 )
                 .help("use the name `ip link` shows, e.g. \"eth0\" or \"ens3\""),
@@ -56,7 +57,13 @@ pub fn check(cx: &mut Context<'_>) {
                         ),
                     )
                     .at(
-                        cx.span(&path!["networking", "interfaces", name, "addresses", index]),
+                        cx.span(&key_path![
+                            keys::NETWORKING,
+                            keys::INTERFACES,
+                            name,
+                            keys::ADDRESSES,
+                            index
+                        ]),
                         "expected e.g. 192.168.1.10/24",
                     ),
                 );
@@ -76,7 +83,7 @@ pub fn check(cx: &mut Context<'_>) {
                         format!("port {port} is listed twice in `networking.firewall.{key}`"),
                     )
                     .at(
-                        cx.span(&path!["networking", "firewall", key, index]),
+                        cx.span(&key_path![keys::NETWORKING, keys::FIREWALL, key, index]),
                         "listed again",
                     ),
                 );

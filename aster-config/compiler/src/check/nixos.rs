@@ -5,7 +5,8 @@ use super::{Context, names};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::nix::parse_option_path;
 use crate::options::owned_paths;
-use crate::path;
+use crate::spec::keys;
+use crate::tree::key_path;
 use std::collections::HashMap;
 
 /// Top-level names of a NixOS module that are not options.
@@ -27,7 +28,7 @@ pub fn check(cx: &mut Context<'_>) {
     let mut seen: HashMap<Vec<String>, &String> = HashMap::new();
     let mut prefixes: HashMap<Vec<String>, &String> = HashMap::new();
     for key in cx.spec.nixos.keys() {
-        let here = path!["nixos", key];
+        let here = key_path![keys::NIXOS, key];
         let segments = match parse_option_path(key) {
             Ok(segments) => segments,
             Err(why) => {
@@ -77,7 +78,10 @@ pub fn check(cx: &mut Context<'_>) {
                     ),
                 )
                 .at(cx.key_span(&here), "second definition")
-                .also(cx.key_span(&path!["nixos", other]), "first definition")
+                .also(
+                    cx.key_span(&key_path![keys::NIXOS, other]),
+                    "first definition",
+                )
                 .help("merge them into one entry"),
             );
         }
@@ -97,7 +101,7 @@ fn overlaps(a: &[String], b: &[String]) -> bool {
 
 fn overrides(cx: &mut Context<'_>) {
     for (name, over) in &cx.spec.overrides {
-        let here = path!["overrides", name];
+        let here = key_path![keys::OVERRIDES, name];
         if let Err(why) = names::file_name(name) {
             cx.report(
                 Diagnostic::new(
@@ -121,7 +125,7 @@ fn overrides(cx: &mut Context<'_>) {
                     ),
                 )
                 .at(
-                    cx.span(&path!["overrides", name, "attr"]),
+                    cx.span(&key_path![keys::OVERRIDES, name, keys::ATTR]),
                     "not a package attribute",
                 ),
             );
@@ -135,7 +139,7 @@ fn overrides(cx: &mut Context<'_>) {
                     format!("the version of override `{name}` must be a non-empty single line"),
                 )
                 .at(
-                    cx.span(&path!["overrides", name, "version"]),
+                    cx.span(&key_path![keys::OVERRIDES, name, keys::VERSION]),
                     "unusable version",
                 ),
             );
@@ -176,7 +180,10 @@ fn plaintext_passwords(
                     key.escape_debug()
                 ),
             )
-            .at(cx.key_span(&path!["nixos", key]), "plaintext password")
+            .at(
+                cx.key_span(&key_path![keys::NIXOS, key]),
+                "plaintext password",
+            )
             .help("use `hashed-password-file` in [users.NAME] instead"),
         );
     }

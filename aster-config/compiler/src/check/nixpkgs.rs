@@ -4,6 +4,7 @@
 //! The compiler never starts a process itself; it only turns the index's answer into
 //! diagnostics, with "did you mean" from the real attribute names.
 
+use crate::spec::keys;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
@@ -134,7 +135,11 @@ fn references<'a>(spec: &'a Spec, tree: &Node) -> Vec<Wanted<'a>> {
         if super::names::attr_path(attr).is_ok() && !added_by_distro(attr) {
             wanted.push(Wanted {
                 attr,
-                span: tree.span_of(&crate::path!["packages", "install", index]),
+                span: tree.span_of(&crate::tree::key_path![
+                    keys::PACKAGES,
+                    keys::INSTALL,
+                    index
+                ]),
             });
         }
     }
@@ -142,7 +147,7 @@ fn references<'a>(spec: &'a Spec, tree: &Node) -> Vec<Wanted<'a>> {
         if super::names::attr_path(&over.attr).is_ok() {
             wanted.push(Wanted {
                 attr: &over.attr,
-                span: tree.span_of(&crate::path!["overrides", name, "attr"]),
+                span: tree.span_of(&crate::tree::key_path![keys::OVERRIDES, name, keys::ATTR]),
             });
         }
     }

@@ -3,14 +3,15 @@
 
 use super::{Context, names};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::path;
+use crate::spec::keys;
+use crate::tree::key_path;
 use std::collections::BTreeMap;
 
 pub fn check(cx: &mut Context<'_>) {
     let packages = &cx.spec.packages;
     let mut first_seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (index, attr) in packages.install.iter().enumerate() {
-        let here = path!["packages", "install", index];
+        let here = key_path![keys::PACKAGES, keys::INSTALL, index];
         if let Err(why) = names::attr_path(attr) {
             cx.report(
                 Diagnostic::new(Code::InvalidAttrPath, format!("`{}` is not a nixpkgs attribute path: {why}", attr.escape_debug()))
@@ -27,7 +28,7 @@ pub fn check(cx: &mut Context<'_>) {
                 )
                 .at(cx.span(&here), "listed again here")
                 .also(
-                    cx.span(&path!["packages", "install", first]),
+                    cx.span(&key_path![keys::PACKAGES, keys::INSTALL, first]),
                     "first listed here",
                 )
                 .help("remove the second entry"),
@@ -42,7 +43,7 @@ pub fn check(cx: &mut Context<'_>) {
                     format!("`{attr}` is in `allow-untested` but not in `install`"),
                 )
                 .at(
-                    cx.span(&path!["packages", "allow-untested", index]),
+                    cx.span(&key_path![keys::PACKAGES, keys::ALLOW_UNTESTED, index]),
                     "not installed",
                 )
                 .help("add it to `install`, or remove it here"),

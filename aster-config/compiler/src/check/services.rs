@@ -3,7 +3,8 @@
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::path;
+use crate::spec::keys;
+use crate::tree::key_path;
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
@@ -27,7 +28,12 @@ fn openssh(cx: &mut Context<'_>) {
                     format!("port {port} is listed twice in `services.openssh.ports`"),
                 )
                 .at(
-                    cx.span(&path!["services", "openssh", "ports", index]),
+                    cx.span(&key_path![
+                        keys::SERVICES,
+                        keys::OPENSSH,
+                        keys::PORTS,
+                        index
+                    ]),
                     "listed again",
                 ),
             );
@@ -35,7 +41,12 @@ fn openssh(cx: &mut Context<'_>) {
         if *port == 0 {
             cx.report(
                 Diagnostic::new(Code::OutOfRange, "port 0 is not a port sshd can listen on").at(
-                    cx.span(&path!["services", "openssh", "ports", index]),
+                    cx.span(&key_path![
+                        keys::SERVICES,
+                        keys::OPENSSH,
+                        keys::PORTS,
+                        index
+                    ]),
                     "use 1 to 65535",
                 ),
             );
@@ -43,7 +54,7 @@ fn openssh(cx: &mut Context<'_>) {
     }
     let written = cx
         .tree
-        .find(&path!["services", "openssh", "ports"])
+        .find(&key_path![keys::SERVICES, keys::OPENSSH, keys::PORTS])
         .is_some_and(|n| matches!(&n.value, crate::tree::Value::Array(items) if !items.is_empty()));
     if ssh.ports.is_empty() && !written {
         cx.report(
@@ -51,7 +62,10 @@ fn openssh(cx: &mut Context<'_>) {
                 Code::Conflict,
                 "`services.openssh` is enabled but listens on no port",
             )
-            .at(cx.span(&path!["services", "openssh", "ports"]), "empty")
+            .at(
+                cx.span(&key_path![keys::SERVICES, keys::OPENSSH, keys::PORTS]),
+                "empty",
+            )
             .help("use `ports = [22]` or disable the service"),
         );
     }
@@ -63,7 +77,7 @@ fn openssh(cx: &mut Context<'_>) {
                 "SSH is enabled, but password logins are off and no user has `ssh-keys`",
             )
             .at(
-                cx.key_span(&path!["services", "openssh"]),
+                cx.key_span(&key_path![keys::SERVICES, keys::OPENSSH]),
                 "nobody can log in over SSH",
             )
             .help(
@@ -78,7 +92,7 @@ fn nginx(cx: &mut Context<'_>) {
         return;
     };
     for (name, site) in &nginx.sites {
-        let here = path!["services", "nginx", "sites", name];
+        let here = key_path![keys::SERVICES, keys::NGINX, keys::SITES, name];
         if let Err(why) = server_name(name) {
             cx.report(
                 Diagnostic::new(Code::BadFormat, format!("`{}` is not a server name nginx accepts: {why}", name.escape_debug()))
@@ -97,7 +111,14 @@ fn nginx(cx: &mut Context<'_>) {
                         ),
                     )
                     .at(
-                        cx.span(&path!["services", "nginx", "sites", name, "aliases", index]),
+                        cx.span(&key_path![
+                            keys::SERVICES,
+                            keys::NGINX,
+                            keys::SITES,
+                            name,
+                            keys::ALIASES,
+                            index
+                        ]),
                         "invalid server name",
                     ),
                 );
@@ -114,7 +135,13 @@ fn nginx(cx: &mut Context<'_>) {
                         ),
                     )
                     .at(
-                        cx.span(&path!["services", "nginx", "sites", name, "root"]),
+                        cx.span(&key_path![
+                            keys::SERVICES,
+                            keys::NGINX,
+                            keys::SITES,
+                            name,
+                            keys::ROOT
+                        ]),
                         "relative path",
                     )
                     .help("NixOS accepts only absolute paths here, e.g. \"/var/www/example\""),
@@ -124,7 +151,7 @@ fn nginx(cx: &mut Context<'_>) {
             {
                 cx.report(
                     Diagnostic::new(Code::BadFormat, format!("the root of site `{name}` cannot be used in nginx's configuration: {why}"))
-                        .at(cx.span(&path!["services", "nginx", "sites", name, "root"]), "unusable path"),
+                        .at(cx.span(&key_path![keys::SERVICES, keys::NGINX, keys::SITES, name, keys::ROOT]), "unusable path"),
                 );
             }
         }
@@ -140,7 +167,13 @@ fn nginx(cx: &mut Context<'_>) {
                     ),
                 )
                 .at(
-                    cx.span(&path!["services", "nginx", "sites", name, "proxy-pass"]),
+                    cx.span(&key_path![
+                        keys::SERVICES,
+                        keys::NGINX,
+                        keys::SITES,
+                        name,
+                        keys::PROXY_PASS
+                    ]),
                     "invalid URL",
                 )
                 .help("use a URL such as \"http://127.0.0.1:3000\""),
@@ -155,11 +188,23 @@ fn nginx(cx: &mut Context<'_>) {
                     ),
                 )
                 .at(
-                    cx.key_span(&path!["services", "nginx", "sites", name, "proxy-pass"]),
+                    cx.key_span(&key_path![
+                        keys::SERVICES,
+                        keys::NGINX,
+                        keys::SITES,
+                        name,
+                        keys::PROXY_PASS
+                    ]),
                     "forwards every request",
                 )
                 .also(
-                    cx.key_span(&path!["services", "nginx", "sites", name, "root"]),
+                    cx.key_span(&key_path![
+                        keys::SERVICES,
+                        keys::NGINX,
+                        keys::SITES,
+                        name,
+                        keys::ROOT
+                    ]),
                     "so these files are never served",
                 )
                 .help("keep one of them"),
@@ -182,11 +227,15 @@ fn containers(cx: &mut Context<'_>) {
                 "podman's `docker-compat` and the docker service both provide the `docker` command",
             )
             .at(
-                cx.key_span(&path!["services", "podman", "docker-compat"]),
+                cx.key_span(&key_path![
+                    keys::SERVICES,
+                    keys::PODMAN,
+                    keys::DOCKER_COMPAT
+                ]),
                 "provides `docker`",
             )
             .also(
-                cx.key_span(&path!["services", "docker"]),
+                cx.key_span(&key_path![keys::SERVICES, keys::DOCKER]),
                 "also provides `docker`",
             )
             .help("remove `[services.docker]`: podman with `docker-compat` runs docker commands"),
@@ -208,7 +257,7 @@ fn redis(cx: &mut Context<'_>) {
                 ),
             )
             .at(
-                cx.span(&path!["services", "redis", "bind"]),
+                cx.span(&key_path![keys::SERVICES, keys::REDIS, keys::BIND]),
                 "not an IP address",
             )
             .help("use \"127.0.0.1\" for local clients only, or \"0.0.0.0\" for every interface"),

@@ -2,15 +2,16 @@
 
 use super::{Context, names};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::path;
 use crate::spec::CURRENT_SPEC_VERSION;
+use crate::spec::keys;
+use crate::tree::key_path;
 
 pub fn check(cx: &mut Context<'_>) {
     let spec = cx.spec;
     if let Some(version) = spec.spec_version.filter(|v| *v != CURRENT_SPEC_VERSION) {
         cx.report(
             Diagnostic::new(Code::UnsupportedSpecVersion, format!("spec-version {version} is not known to this aster-config, which reads version {CURRENT_SPEC_VERSION}"))
-                .at(cx.span(&path!["spec-version"]), "unknown version")
+                .at(cx.span(&key_path![keys::SPEC_VERSION]), "unknown version")
                 .help(if version > CURRENT_SPEC_VERSION { "upgrade aster-config to read this spec" } else { "set `spec-version = 1`" }),
         );
     }
@@ -24,7 +25,10 @@ pub fn check(cx: &mut Context<'_>) {
                     system.hostname.escape_debug()
                 ),
             )
-            .at(cx.span(&path!["system", "hostname"]), "invalid host name")
+            .at(
+                cx.span(&key_path![keys::SYSTEM, keys::HOSTNAME]),
+                "invalid host name",
+            )
             .help("use one label of letters, digits and `-`, such as \"web-01\""),
         );
     }
@@ -36,7 +40,10 @@ pub fn check(cx: &mut Context<'_>) {
                 Code::InvalidTimezone,
                 format!("`{}` is not a time zone: {why}", timezone.escape_debug()),
             )
-            .at(cx.span(&path!["system", "timezone"]), "invalid time zone")
+            .at(
+                cx.span(&key_path![keys::SYSTEM, keys::TIMEZONE]),
+                "invalid time zone",
+            )
             .help(
                 "use a tz database name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"",
             ),
@@ -51,7 +58,7 @@ pub fn check(cx: &mut Context<'_>) {
                 format!("`{}` is not a locale name", locale.escape_debug()),
             )
             .at(
-                cx.span(&path!["system", "locale"]),
+                cx.span(&key_path![keys::SYSTEM, keys::LOCALE]),
                 "expected language_COUNTRY.CHARSET",
             )
             .help("use a name such as \"en_US.UTF-8\", \"de_DE.UTF-8\" or \"C.UTF-8\""),
@@ -67,7 +74,7 @@ pub fn check(cx: &mut Context<'_>) {
                 ),
             )
             .at(
-                cx.span(&path!["system", "state-version"]),
+                cx.span(&key_path![keys::SYSTEM, keys::STATE_VERSION]),
                 "expected YY.MM, e.g. 25.05",
             )
             .help(

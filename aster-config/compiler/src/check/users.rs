@@ -3,7 +3,8 @@
 
 use super::{Context, names};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::path;
+use crate::spec::keys;
+use crate::tree::key_path;
 
 /// Key types OpenSSH accepts in `authorized_keys`.
 const KEY_TYPES: &[&str] = &[
@@ -19,7 +20,7 @@ const KEY_TYPES: &[&str] = &[
 
 pub fn check(cx: &mut Context<'_>) {
     for (name, user) in &cx.spec.users {
-        let here = path!["users", name];
+        let here = key_path![keys::USERS, name];
         if name == "root" {
             cx.report(
                 Diagnostic::new(
@@ -50,7 +51,7 @@ pub fn check(cx: &mut Context<'_>) {
             if present {
                 cx.report(
                     Diagnostic::new(Code::PlaintextPassword, format!("user `{name}` has a plaintext `{key}`; it would be world-readable in the Nix store"))
-                        .at(cx.key_span(&path!["users", name, key]), "plaintext password")
+                        .at(cx.key_span(&key_path![keys::USERS, name, key]), "plaintext password")
                         .help("create a hash with `mkpasswd -m yescrypt`, store it in a root-only file on the machine, and set `hashed-password-file = \"/etc/secrets/NAME.hash\"`"),
                 );
             }
@@ -62,11 +63,11 @@ pub fn check(cx: &mut Context<'_>) {
                     format!("user `{name}` has both `hashed-password` and `hashed-password-file`"),
                 )
                 .at(
-                    cx.key_span(&path!["users", name, "hashed-password"]),
+                    cx.key_span(&key_path![keys::USERS, name, keys::HASHED_PASSWORD]),
                     "one of these",
                 )
                 .also(
-                    cx.key_span(&path!["users", name, "hashed-password-file"]),
+                    cx.key_span(&key_path![keys::USERS, name, keys::HASHED_PASSWORD_FILE]),
                     "and this",
                 )
                 .help("keep `hashed-password-file`: the hash then stays out of the Nix store"),
@@ -89,7 +90,7 @@ pub fn check(cx: &mut Context<'_>) {
                         format!("the `hashed-password` of user `{name}` is not usable: {problem}"),
                     )
                     .at(
-                        cx.span(&path!["users", name, "hashed-password"]),
+                        cx.span(&key_path![keys::USERS, name, keys::HASHED_PASSWORD]),
                         "not a password hash",
                     )
                     .help("create a hash with `mkpasswd -m yescrypt`"),
@@ -101,7 +102,7 @@ pub fn check(cx: &mut Context<'_>) {
         {
             cx.report(
                     Diagnostic::new(Code::NotAbsolute, format!("`hashed-password-file` of user `{name}` must be an absolute path on the machine"))
-                        .at(cx.span(&path!["users", name, "hashed-password-file"]), "relative path")
+                        .at(cx.span(&key_path![keys::USERS, name, keys::HASHED_PASSWORD_FILE]), "relative path")
                         .help("e.g. \"/etc/secrets/alice.hash\"; the file is read on the machine, never copied into the Nix store"),
                 );
         }
@@ -110,7 +111,7 @@ pub fn check(cx: &mut Context<'_>) {
         {
             cx.report(
                     Diagnostic::new(Code::MultiLine, format!("the description of user `{name}` contains `:` or a line break, which /etc/passwd cannot hold"))
-                        .at(cx.span(&path!["users", name, "description"]), "not allowed here"),
+                        .at(cx.span(&key_path![keys::USERS, name, keys::DESCRIPTION]), "not allowed here"),
                 );
         }
         for (index, group) in user.groups.iter().enumerate() {
@@ -124,7 +125,7 @@ pub fn check(cx: &mut Context<'_>) {
                         ),
                     )
                     .at(
-                        cx.span(&path!["users", name, "groups", index]),
+                        cx.span(&key_path![keys::USERS, name, keys::GROUPS, index]),
                         "invalid group name",
                     ),
                 );
@@ -137,7 +138,7 @@ pub fn check(cx: &mut Context<'_>) {
 }
 
 fn ssh_key(cx: &mut Context<'_>, user: &str, index: usize, key: &str) {
-    let here = path!["users", user, "ssh-keys", index];
+    let here = key_path![keys::USERS, user, keys::SSH_KEYS, index];
     if key.contains(['\n', '\r']) {
         cx.report(
             Diagnostic::new(Code::MultiLine, format!("SSH key {} of user `{user}` spans several lines", index + 1))

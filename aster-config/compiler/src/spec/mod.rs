@@ -10,6 +10,7 @@
 //! merge a base spec and per-host specs table by table with a clear precedence.
 
 mod kernel;
+pub mod keys;
 mod networking;
 mod overrides;
 mod services;

@@ -5,7 +5,8 @@
 use super::super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::nix::parse_option_path;
-use crate::path;
+use crate::spec::keys;
+use crate::tree::key_path;
 use aster_distro::{ForcedKind, ForcedValue, catalog};
 use serde_json::Value as Json;
 
@@ -20,7 +21,7 @@ pub fn check(cx: &mut Context<'_>) {
         let Ok(path) = parse_option_path(key) else {
             continue;
         };
-        let here = path!["nixos", key];
+        let here = key_path![keys::NIXOS, key];
         for (option, setting) in &forced {
             let literal = match &setting.value {
                 ForcedValue::Literal(literal) => serde_json::to_value(literal).ok(),
@@ -67,7 +68,7 @@ fn descend<'v>(value: &'v Json, rest: &[String]) -> Option<&'v Json> {
 
 /// `fileSystems.<mount point>.fsType` values the kernel cannot mount (or boot from, for `/`).
 fn filesystems(cx: &mut Context<'_>, path: &[String], value: &Json, key: &String) {
-    let here = path!["nixos", key];
+    let here = key_path![keys::NIXOS, key];
     let mut found: Vec<(String, String)> = Vec::new();
     match path {
         [first, mount, field] if first == "fileSystems" && field == "fsType" => {

@@ -4,8 +4,9 @@
 
 use super::super::Context;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::path;
 use crate::spec::LogLevel;
+use crate::spec::keys;
+use crate::tree::key_path;
 use aster_kernel::cmdline::{self, ParamError, Severity as ParamSeverity};
 use aster_kernel::{Arch, kernel};
 
@@ -36,7 +37,10 @@ pub fn check(cx: &mut Context<'_>) {
                 Code::Limitation,
                 "the kernel has no `trace` log level; it logs at `debug` instead",
             )
-            .at(cx.span(&path!["kernel", "log-level"]), "same as \"debug\"")
+            .at(
+                cx.span(&key_path![keys::KERNEL, keys::LOG_LEVEL]),
+                "same as \"debug\"",
+            )
             .help("use `log-level = \"debug\"` to say what you get"),
         );
     }
@@ -51,7 +55,7 @@ fn architecture(cx: &mut Context<'_>, arch: Arch) {
                 format!("Asterinas NixOS is not available for {arch}"),
             )
             .at(
-                cx.span(&path!["system", "architecture"]),
+                cx.span(&key_path![keys::SYSTEM, keys::ARCHITECTURE]),
                 "no distro image for this architecture",
             )
             .help(format!("{} Use \"x86_64\".", entry.note)),
@@ -62,7 +66,7 @@ fn architecture(cx: &mut Context<'_>, arch: Arch) {
 fn params(cx: &mut Context<'_>, arch: Arch) {
     let mut parsed = Vec::new();
     for (index, text) in cx.spec.kernel.params.iter().enumerate() {
-        let here = path!["kernel", "params", index];
+        let here = key_path![keys::KERNEL, keys::PARAMS, index];
         let items = cmdline::parse(text);
         if items.len() != 1 {
             cx.report(
@@ -110,7 +114,7 @@ fn params(cx: &mut Context<'_>, arch: Arch) {
 }
 
 fn report_param(cx: &mut Context<'_>, index: usize, error: &ParamError) {
-    let here = path!["kernel", "params", index];
+    let here = key_path![keys::KERNEL, keys::PARAMS, index];
     let mut diagnostic = Diagnostic::new(Code::KernelParam, error.to_string())
         .at(cx.span(&here), "not accepted as written");
     if error.severity() == ParamSeverity::Warning {
@@ -149,7 +153,7 @@ fn report_param(cx: &mut Context<'_>, index: usize, error: &ParamError) {
 
 fn features(cx: &mut Context<'_>, arch: Arch) {
     for (index, name) in cx.spec.kernel.features.iter().enumerate() {
-        let here = path!["kernel", "features", index];
+        let here = key_path![keys::KERNEL, keys::FEATURES, index];
         match kernel().feature(name) {
             None => {
                 let names: Vec<&str> = kernel()
@@ -180,7 +184,7 @@ fn features(cx: &mut Context<'_>, arch: Arch) {
                     )
                     .at(cx.span(&here), format!("only for {}", arches.join(", ")))
                     .also(
-                        cx.span(&path!["system", "architecture"]),
+                        cx.span(&key_path![keys::SYSTEM, keys::ARCHITECTURE]),
                         "the target architecture",
                     )
                     .help(feature.description.clone()),

@@ -5,7 +5,8 @@
 use super::super::Context;
 use super::capability_reason;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::path;
+use crate::spec::keys;
+use crate::tree::key_path;
 use aster_distro::{Status, catalog};
 
 pub fn check(cx: &mut Context<'_>) {
@@ -17,7 +18,7 @@ pub fn check(cx: &mut Context<'_>) {
 fn packages(cx: &mut Context<'_>) {
     let spec = cx.spec;
     for (index, attr) in spec.packages.install.iter().enumerate() {
-        let here = path!["packages", "install", index];
+        let here = key_path![keys::PACKAGES, keys::INSTALL, index];
         if crate::check::names::attr_path(attr).is_err() {
             continue; // already reported as a malformed attribute path
         }
@@ -88,7 +89,7 @@ fn broken_help(reason: Option<&str>, needs: &[String], alternative: Option<&str>
 fn services(cx: &mut Context<'_>) {
     let spec = cx.spec;
     for name in spec.services.enabled() {
-        let here = path!["services", name.as_str()];
+        let here = key_path![keys::SERVICES, name.as_str()];
         let Some(service) = catalog().service(name.as_str()) else {
             continue;
         };
@@ -158,7 +159,7 @@ fn services(cx: &mut Context<'_>) {
                     ),
                 )
                 .at(
-                    cx.span(&path!["services", "allow-untested", index]),
+                    cx.span(&key_path![keys::SERVICES, keys::ALLOW_UNTESTED, index]),
                     "not enabled",
                 ),
             );
@@ -181,7 +182,7 @@ fn desktop(cx: &mut Context<'_>) {
         );
     }
     let diagnostic = limitation("xfce", &facts, &xfce.source)
-        .at(cx.key_span(&path!["desktop"]), "works, with limits");
+        .at(cx.key_span(&key_path![keys::DESKTOP]), "works, with limits");
     cx.report(diagnostic);
 }
 

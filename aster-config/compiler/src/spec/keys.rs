@@ -1,0 +1,186 @@
+//! The spec's keys as constants, for the source map: checks find the span of a value by a path
+//! of these (`key_path![keys::SERVICES, keys::OPENSSH, keys::PORTS]`), so a misspelt key does not
+//! compile, and `path!` refuses string literals. A test checks that every constant is a key the
+//! spec's schema declares.
+
+/// `addresses`
+pub const ADDRESSES: &str = "addresses";
+/// `aliases`
+pub const ALIASES: &str = "aliases";
+/// `allow-untested`
+pub const ALLOW_UNTESTED: &str = "allow-untested";
+/// `architecture`
+pub const ARCHITECTURE: &str = "architecture";
+/// `attr`
+pub const ATTR: &str = "attr";
+/// `bind`
+pub const BIND: &str = "bind";
+/// `description`
+pub const DESCRIPTION: &str = "description";
+/// `desktop`
+pub const DESKTOP: &str = "desktop";
+/// `docker`
+pub const DOCKER: &str = "docker";
+/// `docker-compat`
+pub const DOCKER_COMPAT: &str = "docker-compat";
+/// `features`
+pub const FEATURES: &str = "features";
+/// `firewall`
+pub const FIREWALL: &str = "firewall";
+/// `gateway`
+pub const GATEWAY: &str = "gateway";
+/// `groups`
+pub const GROUPS: &str = "groups";
+/// `hashed-password`
+pub const HASHED_PASSWORD: &str = "hashed-password";
+/// `hashed-password-file`
+pub const HASHED_PASSWORD_FILE: &str = "hashed-password-file";
+/// `hostname`
+pub const HOSTNAME: &str = "hostname";
+/// `image`
+pub const IMAGE: &str = "image";
+/// `imports`
+pub const IMPORTS: &str = "imports";
+/// `init`
+pub const INIT: &str = "init";
+/// `install`
+pub const INSTALL: &str = "install";
+/// `interfaces`
+pub const INTERFACES: &str = "interfaces";
+/// `kernel`
+pub const KERNEL: &str = "kernel";
+/// `locale`
+pub const LOCALE: &str = "locale";
+/// `log-level`
+pub const LOG_LEVEL: &str = "log-level";
+/// `modules`
+pub const MODULES: &str = "modules";
+/// `nameservers`
+pub const NAMESERVERS: &str = "nameservers";
+/// `networking`
+pub const NETWORKING: &str = "networking";
+/// `nginx`
+pub const NGINX: &str = "nginx";
+/// `nixos`
+pub const NIXOS: &str = "nixos";
+/// `openssh`
+pub const OPENSSH: &str = "openssh";
+/// `overrides`
+pub const OVERRIDES: &str = "overrides";
+/// `packages`
+pub const PACKAGES: &str = "packages";
+/// `params`
+pub const PARAMS: &str = "params";
+/// `patches`
+pub const PATCHES: &str = "patches";
+/// `podman`
+pub const PODMAN: &str = "podman";
+/// `ports`
+pub const PORTS: &str = "ports";
+/// `proxy-pass`
+pub const PROXY_PASS: &str = "proxy-pass";
+/// `redis`
+pub const REDIS: &str = "redis";
+/// `root`
+pub const ROOT: &str = "root";
+/// `services`
+pub const SERVICES: &str = "services";
+/// `sites`
+pub const SITES: &str = "sites";
+/// `spec-version`
+pub const SPEC_VERSION: &str = "spec-version";
+/// `ssh-keys`
+pub const SSH_KEYS: &str = "ssh-keys";
+/// `stage-2-hook`
+pub const STAGE_2_HOOK: &str = "stage-2-hook";
+/// `state-version`
+pub const STATE_VERSION: &str = "state-version";
+/// `system`
+pub const SYSTEM: &str = "system";
+/// `timezone`
+pub const TIMEZONE: &str = "timezone";
+/// `users`
+pub const USERS: &str = "users";
+/// `version`
+pub const VERSION: &str = "version";
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// Every property name anywhere in the derived schema.
+    fn property_names(value: &serde_json::Value, names: &mut BTreeSet<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::Object(properties)) = map.get("properties") {
+                    names.extend(properties.keys().cloned());
+                }
+                map.values().for_each(|v| property_names(v, names));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| property_names(v, names)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_key_is_a_key_of_the_spec() {
+        let schema: serde_json::Value =
+            serde_json::from_str(&crate::schema::derived_schema_text()).expect("schema JSON");
+        let mut names = BTreeSet::new();
+        property_names(&schema, &mut names);
+        for key in [
+            super::ADDRESSES,
+            super::ALIASES,
+            super::ALLOW_UNTESTED,
+            super::ARCHITECTURE,
+            super::ATTR,
+            super::BIND,
+            super::DESCRIPTION,
+            super::DESKTOP,
+            super::DOCKER,
+            super::DOCKER_COMPAT,
+            super::FEATURES,
+            super::FIREWALL,
+            super::GATEWAY,
+            super::GROUPS,
+            super::HASHED_PASSWORD,
+            super::HASHED_PASSWORD_FILE,
+            super::HOSTNAME,
+            super::IMAGE,
+            super::IMPORTS,
+            super::INIT,
+            super::INSTALL,
+            super::INTERFACES,
+            super::KERNEL,
+            super::LOCALE,
+            super::LOG_LEVEL,
+            super::MODULES,
+            super::NAMESERVERS,
+            super::NETWORKING,
+            super::NGINX,
+            super::NIXOS,
+            super::OPENSSH,
+            super::OVERRIDES,
+            super::PACKAGES,
+            super::PARAMS,
+            super::PATCHES,
+            super::PODMAN,
+            super::PORTS,
+            super::PROXY_PASS,
+            super::REDIS,
+            super::ROOT,
+            super::SERVICES,
+            super::SITES,
+            super::SPEC_VERSION,
+            super::SSH_KEYS,
+            super::STAGE_2_HOOK,
+            super::STATE_VERSION,
+            super::SYSTEM,
+            super::TIMEZONE,
+            super::USERS,
+            super::VERSION,
+        ] {
+            assert!(names.contains(key), "`{key}` is not a key of the spec");
+        }
+    }
+}
