@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Whole-process start-up cost of aster-config, against named anchors.
+#
+# Times, in one hyperfine run (same machine, same moment):
+#   cat    `cat examples/web-server.toml`: the anchor, the least any tool reading the spec does
+#   check  `aster-config check examples/web-server.toml`
+#   build  `aster-config build examples/web-server.toml -o <tmp>`
+#   nix    `nix-instantiate --eval --strict` of `builtins.fromTOML` on the same file
+#          (what reading the spec in Nix itself would cost)
+# and prints the ratios with their targets: check/cat <= 2, nix/check >= 10, build/cat <= 3.
+# Nothing is asserted; the numbers go to docs/benchmarks.md by hand.
+#
+# `build` syncs what it writes (fsync, for crash safety), which on a disk file system is most of
+# its time and varies with other disk traffic; TMPDIR=/dev/shm puts its output on tmpfs.
+#
+# Usage: benches/startup.sh [SPEC]      (from anywhere; needs hyperfine and nix-instantiate)
+# Environment: RUNS (default 100) measured runs per command; JSON=path keeps the export.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+spec=${1:-examples/web-server.toml}
+runs=${RUNS:-100}
+
+if ! command -v hyperfine >/dev/null; then
+    echo "hyperfine is missing; installing it (Debian package)" >&2
+    apt-get install -y hyperfine >/dev/null
+fi
+command -v nix-instantiate >/dev/null || {
+    echo "nix-instantiate is missing (apt-get install nix-bin)" >&2
+    exit 2
+}
+
+cargo build --release -p aster-config --quiet
+bin="$root/target/release/aster-config"
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+json=${JSON:-$scratch/startup.json}
+export NIX_REMOTE=dummy://
+
+# `build` refuses to write into a folder it did not write, so each run gets a fresh one.
+hyperfine --warmup 5 --runs "$runs" -N --export-json "$json" \
+    --prepare "rm -rf $scratch/out" \
+    --command-name cat "cat $spec" \
+    --command-name check "$bin check $spec" \
+    --command-name build "$bin build $spec -o $scratch/out" \
+    --command-name nix "nix-instantiate --eval --strict -E 'builtins.fromTOML (builtins.readFile ./$spec)'" \
+    >&2
+
+python3 - "$json" <<'EOF'
+import json, sys
+results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+mean = {name: r["mean"] for name, r in results.items()}
+print("\nmean (median) per command:")
+for name in ["cat", "check", "build", "nix"]:
+    r = results[name]
+    print(f"  {name:6} {r['mean'] * 1e3:8.2f} ms  ({r['median'] * 1e3:.2f} ms)")
+print("\nratios (target):")
+for label, value, target, ok in [
+    ("check / cat", mean["check"] / mean["cat"], "<= 2", lambda v: v <= 2),
+    ("nix / check", mean["nix"] / mean["check"], ">= 10", lambda v: v >= 10),
+    ("build / cat", mean["build"] / mean["cat"], "<= 3", lambda v: v <= 3),
+]:
+    print(f"  {label:12} {value:6.2f}x  ({target}: {'met' if ok(value) else 'NOT met'})")
+EOF
