@@ -47,7 +47,8 @@ fn every_emitted_option_was_read_in_nixpkgs() {
             for path in paths {
                 // A leaf uses its own row and the rows of the attribute sets around it
                 // (`services.nginx.virtualHosts` for a site's `root`).
-                let around = (1..path.len()).filter_map(|n| rows.iter().find(|r| r.matches(&path[..n])));
+                let around =
+                    (1..path.len()).filter_map(|n| rows.iter().find(|r| r.matches(&path[..n])));
                 used.extend(around.map(|r| r.path));
                 match rows.iter().find(|r| r.matches(&path)) {
                     Some(row) => {

@@ -215,7 +215,7 @@ impl<'a> IntoIterator for &'a Diagnostics {
 pub fn reference_markdown() -> String {
     let mut text = String::from(
         "# Diagnostic codes\n\n\
-         Generated from `aster-config/src/diagnostic/codes.rs`; each page is also printed by\n\
+         Generated from `aster-config/compiler/src/diagnostic/codes.rs`; each page is also printed by\n\
          `aster-config explain CODE`. Codes are stable and never reused.\n\n\
          | code | severity | phase | meaning |\n|---|---|---|---|\n",
     );
