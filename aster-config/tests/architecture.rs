@@ -107,12 +107,13 @@ fn compiler_passes_import_only_earlier_passes_and_shared_modules() {
             if *used == own {
                 continue;
             }
+            // Same kind: only earlier ones. A pass may use any shared module; a shared module
+            // no pass; anything else is not a module of the pipeline.
             let allowed = match (own_rank, rank(used)) {
-                (_, None) => false,
-                ((0, mine), Some((0, theirs))) => theirs < mine,
-                ((0, _), Some((1, _))) => false,
+                ((mine_kind, mine), Some((their_kind, theirs))) if mine_kind == their_kind => {
+                    theirs < mine
+                }
                 ((1, _), Some((0, _))) => true,
-                ((1, mine), Some((1, theirs))) => theirs < mine,
                 _ => false,
             };
             if !allowed {

@@ -18,9 +18,10 @@ pub fn root() -> PathBuf {
 /// elsewhere it says on stderr that it was skipped and returns `None`.
 #[allow(clippy::print_stderr)] // the skip notice goes where cargo test shows it
 pub fn nixpkgs_lib() -> Option<PathBuf> {
-    let candidate = std::env::var_os("NIXPKGS_LIB")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/vendor/nixpkgs-lib/lib"));
+    let candidate = std::env::var_os("NIXPKGS_LIB").map_or_else(
+        || root().join("../shared/vendor/nixpkgs-lib/lib"),
+        PathBuf::from,
+    );
     if candidate.join("default.nix").is_file() {
         return Some(candidate);
     }
