@@ -1,7 +1,9 @@
-//! Times loading the embedded distro catalog: `cargo bench -p aster-distro --bench load`.
+//! Times loading the embedded catalogs, the distro's and the kernel's (all tables decoded):
+//! `cargo bench -p aster-distro --bench load`.
 //!
 //! Prints the fastest and the median of many loads, in microseconds. `aster_distro::catalog()`
-//! pays this once per process, so it bounds how fast any `aster-config` command can start.
+//! and `aster_kernel::kernel()` pay this at most once per process (the kernel per table, on first
+//! use), so it bounds how fast any `aster-config` command can start.
 //! A plain program (`harness = false`) keeps the workspace free of a benchmark framework.
 
 #![allow(clippy::print_stdout, reason = "a benchmark program reports on stdout")]
@@ -14,6 +16,10 @@ fn main() {
         black_box(aster_distro::Catalog::load_embedded());
     });
     report("aster_distro::Catalog::load_embedded", &times);
+    let times = time(200, || {
+        black_box(aster_kernel::Kernel::load_embedded());
+    });
+    report("aster_kernel::Kernel::load_embedded", &times);
 }
 
 /// Runs `load` `runs` times (after one warm-up run) and returns the sorted durations.

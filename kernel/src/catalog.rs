@@ -37,7 +37,7 @@ pub fn kernel() -> &'static Kernel {
 
 impl Kernel {
     /// Decodes the embedded catalog afresh. [`kernel()`] calls it once and keeps the result;
-    /// it is public so that `benches/load.rs` can time it.
+    /// it is public so that `distro/benches/load.rs` can time it.
     ///
     /// # Panics
     ///
