@@ -151,9 +151,13 @@ fn init_writes_a_new_file_and_never_overwrites() {
     let spec = scratch.path().join("system.toml");
     let first = aster_config(&["init", spec.to_str().unwrap(), "--preset", "server"]);
     assert_eq!(first.status.code(), Some(0));
+    // A spec written to a file starts with the `#:schema` line for the schema written beside it.
     assert_eq!(
         std::fs::read_to_string(&spec).unwrap(),
-        String::from_utf8_lossy(&aster_config(&["init", "--preset", "server"]).stdout)
+        format!(
+            "#:schema ./aster-config.schema.json\n{}",
+            String::from_utf8_lossy(&aster_config(&["init", "--preset", "server"]).stdout)
+        )
     );
     std::fs::write(&spec, "# mine\n").unwrap();
     let again = aster_config(&["init", spec.to_str().unwrap()]);

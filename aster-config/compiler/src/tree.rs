@@ -172,6 +172,11 @@ fn syntax_error(error: &toml_edit::TomlError, text: &str) -> Diagnostic {
         .at(span, "too deep from here on")
         .help("flatten the value; no part of a spec needs this much nesting");
     }
+    if message.contains("duplicate key")
+        && let Some(diagnostic) = span.clone().and_then(|s| duplicate_table(text, s))
+    {
+        return diagnostic;
+    }
     let help = if message.contains("duplicate key") {
         "a key may appear only once in a table; remove or rename one of them"
     } else {
@@ -180,6 +185,68 @@ fn syntax_error(error: &toml_edit::TomlError, text: &str) -> Diagnostic {
     Diagnostic::new(Code::TomlSyntax, format!("invalid TOML: {message}"))
         .at(span, "here")
         .help(help)
+}
+
+/// A `[table]` header written twice: `toml_edit` only says "duplicate key", so name the table,
+/// point at its first header as well, and say how to fix it (merge the two).
+fn duplicate_table(text: &str, span: Span) -> Option<Diagnostic> {
+    let name = table_header(line_at(text, span.start)?.1)?;
+    let (first, _) = text
+        .split_inclusive('\n')
+        .scan(0, |offset, line| {
+            let start = *offset;
+            *offset += line.len();
+            Some((start, line))
+        })
+        .find(|(_, line)| table_header(line).as_deref() == Some(name.as_str()))?;
+    let (second, _) = line_at(text, span.start)?;
+    if first == second {
+        return None;
+    }
+    let header_span = |start: usize| {
+        let line = line_at(text, start).map_or("", |(_, l)| l);
+        start..start + line.trim_end().len()
+    };
+    Some(
+        Diagnostic::new(
+            Code::TomlSyntax,
+            format!("the table `[{name}]` is written twice"),
+        )
+        .at(Some(header_span(second)), "written again here")
+        .also(Some(header_span(first)), "first written here")
+        .help(format!(
+            "merge the two: move the keys under this second `[{name}]` up into the first one, then delete this header"
+        )),
+    )
+}
+
+/// The start offset and text of the line holding byte `at`.
+fn line_at(text: &str, at: usize) -> Option<(usize, &str)> {
+    let start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    Some((start, &text[start..end]))
+}
+
+/// The normalized name of a `[table]` header line (`[ users . alice ]` → `users.alice`); `None`
+/// for any other line, array-of-tables headers included.
+fn table_header(line: &str) -> Option<String> {
+    let line = line.trim();
+    let inner = line.strip_prefix('[')?;
+    if inner.starts_with('[') {
+        return None;
+    }
+    let inner = inner.split(']').next()?;
+    let without_comment = line.split('#').next().unwrap_or(line).trim_end();
+    if !without_comment.ends_with(']') {
+        return None;
+    }
+    Some(
+        inner
+            .split('.')
+            .map(|part| part.trim().trim_matches('"'))
+            .collect::<Vec<_>>()
+            .join("."),
+    )
 }
 
 /// The nesting limit of `toml_edit`'s parser.

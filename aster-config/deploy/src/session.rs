@@ -224,6 +224,11 @@ impl Prepared {
         &self.plan
     }
 
+    /// The target it was prepared for.
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
     /// What is installed.
     pub fn installed(&self) -> &Installed {
         &self.installed
@@ -303,6 +308,9 @@ pub enum RebuildEnd {
     Failed(Outcome),
     /// It could not be started; the previous files are back.
     NotStarted(DeployError),
+    /// It was not run (`--no-rebuild`, or practising under `--root DIR` where there is no
+    /// `nixos-rebuild`): the new files are installed and recorded, nothing was built.
+    Skipped,
 }
 
 /// The result of steps 5–7.
@@ -341,7 +349,7 @@ impl Locked {
     /// the previous files back when it fails.
     pub fn install(
         mut self,
-        program: &Path,
+        program: Option<&Path>,
         command: &RebuildCommand,
         on_event: impl FnMut(Event<'_>),
     ) -> Result<Report, DeployError> {
@@ -398,8 +406,11 @@ impl Locked {
         journal.phase = Phase::Swapped;
         swap::write(&state_dir, &journal)?;
         hit(Fault::AfterSwap);
-        let end = self.rebuild(&store, &mut journal, program, command, on_event)?;
-        if !matches!(end, RebuildEnd::Succeeded(_)) {
+        let end = match program {
+            Some(program) => self.rebuild(&store, &mut journal, program, command, on_event)?,
+            None => RebuildEnd::Skipped,
+        };
+        if !matches!(end, RebuildEnd::Succeeded(_) | RebuildEnd::Skipped) {
             journal.phase = Phase::Restoring;
             swap::write(&state_dir, &journal)?;
             let managed = union(self.prepared.desired.files.keys(), &managed);

@@ -22,6 +22,9 @@ use std::time::Duration;
 /// Exit code when `nixos-rebuild` failed (the previous files are back in place).
 pub const EXIT_REBUILD_FAILED: u8 = 4;
 
+/// What a `nixos-rebuild test` leaves behind, said after every successful one.
+pub const TEST_IS_TEMPORARY: &str = "Note: `test` activates the new system now but does not make it the boot default: the next reboot starts the previous system again (the files in /etc/nixos stay as they are). After a reboot, run the same `apply` again; or make it the boot default with `--action boot`, which is untested on Asterinas NixOS (and GRUB keeps a single entry there, so a system that fails to boot leaves no older one to pick).";
+
 /// Arguments of `apply`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -51,6 +54,18 @@ pub struct How {
     /// Check, plan and print the exact nixos-rebuild command; change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Install the files and record the generation, but do not run nixos-rebuild (implied under
+    /// `--root DIR` when nixos-rebuild is not installed, so deploys can be practised anywhere).
+    #[arg(long)]
+    pub no_rebuild: bool,
+}
+
+impl How {
+    /// Whether the rebuild step is skipped: asked for, or practising under `--root` on a machine
+    /// without `nixos-rebuild`.
+    pub fn skips_rebuild(&self, target: &Target, program: Option<&std::path::Path>) -> bool {
+        self.no_rebuild || (program.is_none() && !target.is_system_root())
+    }
 }
 
 pub fn run(args: &Args, style: &Style, color: ColorChoice) -> u8 {
@@ -64,7 +79,9 @@ pub fn run(args: &Args, style: &Style, color: ColorChoice) -> u8 {
         return EXIT_USAGE;
     };
     let target = Target::new(&how.root);
-    warn_local_activation(&target, action, how.target_host.as_deref());
+    if !how.skips_rebuild(&target, rebuild::find_program().as_deref()) {
+        warn_local_activation(&target, action, how.target_host.as_deref());
+    }
     let program = match preflight(&target, how) {
         Ok(program) => program,
         Err(code) => return code,
@@ -122,7 +139,15 @@ pub fn preflight(target: &Target, how: &How) -> Result<Option<PathBuf>, u8> {
         ));
     }
     let program = rebuild::find_program();
-    if program.is_none() && !how.dry_run {
+    if how.skips_rebuild(target, program.as_deref()) {
+        if !how.no_rebuild {
+            eprintln!(
+                "note: `{}` is not installed here, so the rebuild step is skipped: the files are installed under {} and recorded as a generation, nothing is built or activated",
+                rebuild::PROGRAM,
+                target.config_dir().display()
+            );
+        }
+    } else if program.is_none() && !how.dry_run {
         return Err(usage_error(&format!(
             "`{}` was not found on PATH; apply and rollback run on NixOS (use `--dry-run` to see the command elsewhere)",
             rebuild::PROGRAM
@@ -225,11 +250,28 @@ pub fn carry_out(
         prepared.discard();
         return EXIT_OK;
     }
-    let Some(program) = program else {
+    let skip = how.skips_rebuild(prepared.target(), program.as_deref());
+    let program = if skip {
+        None
+    } else if let Some(program) = program {
+        Some(program)
+    } else {
         prepared.discard();
         return EXIT_USAGE;
     };
-    match confirm(&format!("\nProceed and run `{shown}`?"), how.yes) {
+    if skip && rebuild_only {
+        say!("\nThe files already match and the rebuild step is skipped: nothing to do.");
+        prepared.discard();
+        return EXIT_OK;
+    }
+    let question = if skip {
+        format!(
+            "\nProceed and install the files without running nixos-rebuild (`{shown}` is skipped)?"
+        )
+    } else {
+        format!("\nProceed and run `{shown}`?")
+    };
+    match confirm(&question, how.yes) {
         Ok(true) => {}
         Ok(false) => {
             eprintln!("Nothing was changed.");
@@ -257,21 +299,24 @@ pub fn carry_out(
         locked.abandon();
         return fail(&DeployError::ChangedSincePlan);
     }
-    install(locked, &program, command, rebuild_only)
+    install(locked, program.as_deref(), command, rebuild_only)
 }
 
 fn install(
     locked: Locked,
-    program: &std::path::Path,
+    program: Option<&std::path::Path>,
     command: &RebuildCommand,
     rebuild_only: bool,
 ) -> u8 {
     let mut progress = Progress::new(format!("nixos-rebuild {}", command.action));
-    eprintln!("Running {}", command.display());
-    let result = if rebuild_only {
-        locked.rebuild_only(program, command, |event| progress.show(event))
-    } else {
-        locked.install(program, command, |event| progress.show(event))
+    if program.is_some() {
+        eprintln!("Running {}", command.display());
+    }
+    let result = match program {
+        Some(program) if rebuild_only => {
+            locked.rebuild_only(program, command, |event| progress.show(event))
+        }
+        _ => locked.install(program, command, |event| progress.show(event)),
     };
     progress.clear();
     match result {
@@ -301,6 +346,16 @@ fn explain(report: &Report, command: &RebuildCommand) -> u8 {
                 report.generation,
                 command.action,
                 elapsed(outcome.elapsed)
+            );
+            if command.action == "test" {
+                eprintln!("{TEST_IS_TEMPORARY}");
+            }
+            EXIT_OK
+        }
+        RebuildEnd::Skipped => {
+            eprintln!(
+                "Done: generation {} is installed and recorded; nixos-rebuild was not run, so nothing was built or activated.",
+                report.generation
             );
             EXIT_OK
         }

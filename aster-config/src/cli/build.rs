@@ -51,9 +51,10 @@ pub fn run(args: &Args, style: &Style) -> u8 {
     match aster_compiler::output::write(&output, &args.output) {
         Ok(()) => {
             style.status(&format!(
-                "{name}: wrote {} file(s) to {}",
+                "{name}: wrote {} file(s) to {} ({} warning(s))",
                 output.files().len(),
-                args.output.display()
+                args.output.display(),
+                checked.diagnostics.warning_count()
             ));
             EXIT_OK
         }

@@ -15,7 +15,25 @@ pub fn completions(shell: clap_complete::Shell) -> u8 {
     EXIT_OK
 }
 
-pub fn man() -> u8 {
+/// `aster-config man`: the main page on standard output, or with `--out DIR` every page —
+/// `aster-config.1` and one `aster-config-SUBCOMMAND.1` per subcommand, which the main page's
+/// SEE ALSO names — written into `DIR`.
+pub fn man(out: Option<&Path>) -> u8 {
+    if let Some(dir) = out {
+        return match write_man_pages(dir) {
+            Ok(count) => {
+                eprintln!("wrote {count} man page(s) to {}", dir.display());
+                EXIT_OK
+            }
+            Err(error) => {
+                eprintln!(
+                    "error: cannot write man pages into {}: {error}",
+                    dir.display()
+                );
+                EXIT_USAGE
+            }
+        };
+    }
     let mut page = Vec::new();
     match clap_mangen::Man::new(Cli::command()).render(&mut page) {
         Ok(()) => {
@@ -29,13 +47,21 @@ pub fn man() -> u8 {
     }
 }
 
-/// Writes `aster-config.1` and completions for every supported shell into `dir`.
+/// Writes the main man page and one per (visible) subcommand into `dir`; how many.
+fn write_man_pages(dir: &Path) -> std::io::Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    clap_mangen::generate_to(Cli::command(), dir)?;
+    let count = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".1"))
+        .count();
+    Ok(count)
+}
+
+/// Writes every man page and completions for every supported shell into `dir`.
 pub fn assets(dir: &Path) -> u8 {
     let result = (|| -> std::io::Result<()> {
-        std::fs::create_dir_all(dir)?;
-        let mut page = Vec::new();
-        clap_mangen::Man::new(Cli::command()).render(&mut page)?;
-        std::fs::write(dir.join("aster-config.1"), page)?;
+        write_man_pages(dir)?;
         for shell in [
             clap_complete::Shell::Bash,
             clap_complete::Shell::Zsh,

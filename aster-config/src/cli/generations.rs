@@ -1,11 +1,14 @@
 //! `aster-config generations [--root DIR]`: the recorded generations — number, time, spec hash,
-//! status and summary — with the installed one marked `*`. `--format json` prints them as one
+//! status and summary — with the installed one marked `*` (or `~` when its files have been
+//! edited by hand since). `--format json` prints them as one
 //! JSON array. Reports (never changes) what interrupted runs left.
 
 use super::plan::{fail, report_findings};
 use super::{EXIT_OK, Format};
 use aster_deploy::Target;
+use aster_deploy::files::FileSet;
 use aster_deploy::generations::Store;
+use aster_deploy::session::Installed;
 use aster_deploy::time::format_utc;
 use std::path::PathBuf;
 
@@ -25,6 +28,12 @@ pub fn run(args: &Args, format: Format) -> u8 {
         Ok(found) => found,
         Err(error) => return fail(&error),
     };
+    // The record says which generation was installed last; the disk says whether its files are
+    // still what is there. Files edited by hand are no generation's (the next apply keeps them
+    // as a "found" generation before replacing them).
+    let edited = current.is_some()
+        && Installed::read(&target, &FileSet::new()).is_ok_and(|i| !i.matches_record());
+    let installed = current.filter(|_| !edited);
     if format == Format::Json {
         let items: Vec<serde_json::Value> = list
             .iter()
@@ -39,7 +48,8 @@ pub fn run(args: &Args, format: Format) -> u8 {
                     "spec-sha256": g.spec_sha256,
                     "summary": g.summary,
                     "files": g.files,
-                    "installed": Some(g.number) == current,
+                    "installed": Some(g.number) == installed,
+                    "edited-by-hand": edited && Some(g.number) == current,
                 })
             })
             .collect();
@@ -62,7 +72,13 @@ pub fn run(args: &Args, format: Format) -> u8 {
             [
                 format!(
                     "{}{}",
-                    if Some(g.number) == current { "*" } else { " " },
+                    if Some(g.number) == installed {
+                        "*"
+                    } else if Some(g.number) == current {
+                        "~"
+                    } else {
+                        " "
+                    },
                     g.number
                 ),
                 format_utc(g.created),
@@ -99,6 +115,10 @@ pub fn run(args: &Args, format: Format) -> u8 {
         say!("{}", line.trim_end());
     }
     match current {
+        Some(n) if edited => say!(
+            "\n~ generation {n} was installed last, but its files in {} have been edited by hand since, so no generation matches them; the next apply keeps the edited files as a found generation before replacing them",
+            target.config_dir().display()
+        ),
         Some(n) => say!(
             "\n* generation {n}'s files are in {}",
             target.config_dir().display()

@@ -17,11 +17,13 @@ mod apply;
 mod build;
 mod caps;
 mod check;
+mod crypt;
 mod explain;
 mod generate;
 mod generations;
 mod init;
 mod packages;
+mod passwd;
 mod plan;
 mod render;
 mod rollback;
@@ -135,8 +137,20 @@ enum Command {
     /// List the generations recorded under ROOT/var/lib/aster-config.
     #[command(after_help = "Example:\n  aster-config generations --root /mnt")]
     Generations(generations::Args),
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or write every page with `--out DIR`.
+    #[command(
+        after_help = "Examples:\n  aster-config man | man -l -\n  aster-config man --out /usr/local/share/man/man1"
+    )]
+    Man {
+        /// Write `aster-config.1` and one `aster-config-SUBCOMMAND.1` per subcommand here.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Ask for a user's password (twice, without echo) and write its hash for `hashed-password-file`.
+    #[command(
+        after_help = "Examples:\n  sudo aster-config passwd alice\n  aster-config passwd alice --root /mnt\n  printf '%s\\n' \"$PW\" | aster-config passwd alice --stdin --out /etc/secrets/alice.hash"
+    )]
+    Passwd(passwd::Args),
     #[command(hide = true)]
     /// Write the man page and completions into a folder (for packagers).
     GenerateAssets {
@@ -176,7 +190,8 @@ pub fn main() -> ExitCode {
         Command::Apply(args) => apply::run(&args, &style, cli.color),
         Command::Rollback(args) => rollback::run(&args, cli.color),
         Command::Generations(args) => generations::run(&args, cli.format),
-        Command::Man => generate::man(),
+        Command::Man { out } => generate::man(out.as_deref()),
+        Command::Passwd(args) => passwd::run(&args),
         Command::GenerateAssets { dir } => generate::assets(&dir),
     };
     ExitCode::from(code)

@@ -42,7 +42,9 @@ impl Style {
                         diagnostics.len() - MAX_RENDERED
                     );
                 }
-                if !diagnostics.is_empty() {
+                // Without errors the subcommand ends with its own one-line outcome that counts
+                // the warnings (`ok (2 warning(s))`); a count here as well said it twice.
+                if diagnostics.has_errors() {
                     eprintln!(
                         "{name}: {} error(s), {} warning(s)",
                         diagnostics.error_count(),

@@ -16,6 +16,7 @@ mod packages;
 mod services;
 mod strings;
 mod system;
+mod tls;
 mod users;
 
 pub use files::{Attachment, AttachmentKind, Attachments};
@@ -72,6 +73,7 @@ pub fn run(
     kernel::check(&mut cx);
     packages::check(&mut cx);
     services::check(&mut cx);
+    tls::check(&mut cx);
     users::check(&mut cx);
     networking::check(&mut cx);
     nixos::check(&mut cx);

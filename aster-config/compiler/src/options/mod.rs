@@ -273,10 +273,14 @@ fn services(spec: &Spec) -> Vec<Section> {
                         Expr::str(upstream),
                     ));
                 }
+                host.extend(site_tls(name, site));
                 let mut site_path = table::SERVICES_NGINX_VIRTUAL_HOSTS.instantiate(&[]);
                 site_path.push(name.clone());
                 bindings.push(Binding::new(site_path, Expr::Attrs(host)));
             }
+        }
+        if nginx.enable && nginx.uses_acme() {
+            bindings.extend(acme_account(nginx));
         }
         sections.push(Section {
             title: "[services.nginx]".into(),
@@ -484,6 +488,62 @@ fn user_bindings(name: &str, user: &User) -> Vec<Binding> {
     bindings
 }
 
+/// A site's HTTPS fields (services/web-servers/nginx/vhost-options.nix): `enableACME` or its own
+/// `sslCertificate`/`sslCertificateKey`, and `forceSSL` (redirect plain HTTP) or `addSSL` (serve
+/// both). Without TLS there are none.
+fn site_tls(name: &str, site: &crate::spec::NginxSite) -> Vec<Binding> {
+    let site_field = |option, value| field(option, 4, &[name], value);
+    let mut host = Vec::new();
+    if !site.has_tls() {
+        return host;
+    }
+    if site.acme {
+        host.push(site_field(
+            table::SERVICES_NGINX_VIRTUAL_HOSTS_NAME_ENABLE_ACME,
+            Expr::Bool(true),
+        ));
+    }
+    if let Some(certificate) = &site.certificate {
+        host.push(site_field(
+            table::SERVICES_NGINX_VIRTUAL_HOSTS_NAME_SSL_CERTIFICATE,
+            Expr::str(certificate),
+        ));
+    }
+    if let Some(key) = &site.certificate_key {
+        host.push(site_field(
+            table::SERVICES_NGINX_VIRTUAL_HOSTS_NAME_SSL_CERTIFICATE_KEY,
+            Expr::str(key),
+        ));
+    }
+    host.push(match site.http {
+        crate::spec::HttpMode::Redirect => site_field(
+            table::SERVICES_NGINX_VIRTUAL_HOSTS_NAME_FORCE_SSL,
+            Expr::Bool(true),
+        ),
+        crate::spec::HttpMode::Serve => site_field(
+            table::SERVICES_NGINX_VIRTUAL_HOSTS_NAME_ADD_SSL,
+            Expr::Bool(true),
+        ),
+    });
+    host
+}
+
+/// The Let's Encrypt account (security/acme/default.nix): `security.acme.acceptTerms` only as the
+/// user wrote it (the check refuses `acme = true` without it) and `security.acme.defaults.email`.
+fn acme_account(nginx: &crate::spec::Nginx) -> Vec<Binding> {
+    let mut bindings = vec![commented(
+        "You accepted Let's Encrypt's terms of service (acme-accept-terms).",
+        set(
+            table::SECURITY_ACME_ACCEPT_TERMS,
+            Expr::Bool(nginx.acme_accept_terms),
+        ),
+    )];
+    if let Some(email) = &nginx.acme_email {
+        bindings.push(set(table::SECURITY_ACME_DEFAULTS_EMAIL, Expr::str(email)));
+    }
+    bindings
+}
+
 /// The TCP ports services open in the firewall themselves through aster-config (openssh opens its
 /// own through `services.openssh.openFirewall`), with the service that asked.
 pub fn service_tcp_ports(spec: &Spec) -> Vec<(u16, ServiceName)> {
@@ -495,6 +555,13 @@ pub fn service_tcp_ports(spec: &Spec) -> Vec<(u16, ServiceName)> {
         .is_some_and(|n| n.enable && n.open_firewall)
     {
         ports.push((80, ServiceName::Nginx));
+        if services
+            .nginx
+            .as_ref()
+            .is_some_and(crate::spec::Nginx::uses_tls)
+        {
+            ports.push((443, ServiceName::Nginx));
+        }
     }
     if let Some(redis) = services
         .redis

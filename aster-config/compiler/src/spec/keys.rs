@@ -3,6 +3,18 @@
 //! compile, and `path!` refuses string literals. A test checks that every constant is a key the
 //! spec's schema declares.
 
+/// `acme`
+pub const ACME: &str = "acme";
+/// `acme-accept-terms`
+pub const ACME_ACCEPT_TERMS: &str = "acme-accept-terms";
+/// `acme-email`
+pub const ACME_EMAIL: &str = "acme-email";
+/// `certificate`
+pub const CERTIFICATE: &str = "certificate";
+/// `certificate-key`
+pub const CERTIFICATE_KEY: &str = "certificate-key";
+/// `http`
+pub const HTTP: &str = "http";
 /// `addresses`
 pub const ADDRESSES: &str = "addresses";
 /// `aliases`
@@ -103,6 +115,8 @@ pub const TIMEZONE: &str = "timezone";
 pub const USERS: &str = "users";
 /// `version`
 pub const VERSION: &str = "version";
+/// `open-firewall`
+pub const OPEN_FIREWALL: &str = "open-firewall";
 
 #[cfg(test)]
 mod tests {
@@ -167,6 +181,12 @@ mod tests {
             super::PODMAN,
             super::PORTS,
             super::PROXY_PASS,
+            super::ACME,
+            super::ACME_ACCEPT_TERMS,
+            super::ACME_EMAIL,
+            super::CERTIFICATE,
+            super::CERTIFICATE_KEY,
+            super::HTTP,
             super::REDIS,
             super::ROOT,
             super::SERVICES,
@@ -179,6 +199,7 @@ mod tests {
             super::TIMEZONE,
             super::USERS,
             super::VERSION,
+            super::OPEN_FIREWALL,
         ] {
             assert!(names.contains(key), "`{key}` is not a key of the spec");
         }

@@ -22,8 +22,8 @@ pub use kernel::{Console, Init, Kernel, LogLevel};
 pub use networking::{Firewall, Interface, Networking};
 pub use overrides::Override;
 pub use services::{
-    Docker, Nginx, NginxSite, Openssh, PermitRootLogin, Podman, Postgresql, Prometheus, Redis,
-    ServiceName, Services,
+    Docker, HttpMode, Nginx, NginxSite, Openssh, PermitRootLogin, Podman, Postgresql, Prometheus,
+    Redis, ServiceName, Services,
 };
 pub use system::System;
 pub use users::{Shell, User};

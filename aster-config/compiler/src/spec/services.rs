@@ -174,9 +174,29 @@ pub struct Nginx {
     /// Web sites by server name: `sites."example.org".root = "/var/www/example"`.
     #[serde(default)]
     pub sites: BTreeMap<String, NginxSite>,
-    /// Open port 80 in the firewall.
+    /// Open port 80 in the firewall, and 443 when a site has TLS.
     #[serde(default = "yes")]
     pub open_firewall: bool,
+    /// The email address of your Let's Encrypt account, needed once a site has `acme = true`:
+    /// Let's Encrypt writes to it about expiring certificates.
+    #[serde(default)]
+    pub acme_email: Option<String>,
+    /// Set to `true` to accept Let's Encrypt's terms of service
+    /// (<https://letsencrypt.org/repository/>); certificates are only issued once you do.
+    #[serde(default)]
+    pub acme_accept_terms: bool,
+}
+
+impl Nginx {
+    /// Whether some site asks Let's Encrypt for a certificate.
+    pub fn uses_acme(&self) -> bool {
+        self.sites.values().any(|site| site.acme)
+    }
+
+    /// Whether some site answers on HTTPS.
+    pub fn uses_tls(&self) -> bool {
+        self.sites.values().any(NginxSite::has_tls)
+    }
 }
 
 /// One nginx virtual host.
@@ -191,6 +211,36 @@ pub struct NginxSite {
     pub aliases: Vec<String>,
     /// Answer requests for unknown server names with this site.
     pub default: bool,
+    /// Serve HTTPS with a certificate from Let's Encrypt, requested and renewed automatically.
+    /// Needs `acme-email` and `acme-accept-terms` in `[services.nginx]`, and the site reachable
+    /// from the internet on port 80 under its name.
+    pub acme: bool,
+    /// Serve HTTPS with your own certificate: the absolute path of its PEM file on the machine
+    /// (with `certificate-key`). The file is read when nginx starts, never by aster-config.
+    pub certificate: Option<String>,
+    /// The absolute path of the private key of `certificate` on the machine.
+    pub certificate_key: Option<String>,
+    /// With HTTPS: `"redirect"` (default) sends plain-HTTP visitors to HTTPS; `"serve"` answers
+    /// on both.
+    pub http: HttpMode,
+}
+
+impl NginxSite {
+    /// Whether the site answers on HTTPS (a Let's Encrypt certificate or its own).
+    pub fn has_tls(&self) -> bool {
+        self.acme || self.certificate.is_some() || self.certificate_key.is_some()
+    }
+}
+
+/// What a site with HTTPS does with plain HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum HttpMode {
+    /// Redirect every plain-HTTP request to HTTPS (nginx `forceSSL`).
+    #[default]
+    Redirect,
+    /// Answer plain HTTP as well as HTTPS (nginx `addSSL`).
+    Serve,
 }
 
 /// Podman.

@@ -338,7 +338,12 @@ impl<'s> Validator<'s, '_> {
             ),
         )
         .at(node.span.clone(), format!("expected one of {listed}"));
-        if let Some(best) = crate::util::suggest::closest(value, choices.iter().map(String::as_str))
+        if display_path(path) == "desktop.environment" {
+            diagnostic = diagnostic
+                .suggest(node.span.clone(), "\"xfce\"")
+                .help(ONLY_XFCE);
+        } else if let Some(best) =
+            crate::util::suggest::closest(value, choices.iter().map(String::as_str))
         {
             diagnostic = diagnostic.suggest(node.span.clone(), format!("\"{best}\""));
             diagnostic.help = Some(format!("did you mean `{best}`?"));
@@ -559,10 +564,34 @@ impl<'s> Validator<'s, '_> {
                 diagnostic = diagnostic.suggest(node.span.clone(), s.trim().to_owned());
                 diagnostic.help = Some(format!("write the number without quotes: {}", s.trim()));
             }
+        } else if let (Toml::String(s), true) = (&node.value, expected.contains("boolean")) {
+            if let Some(flag) = yes_no(s) {
+                diagnostic = diagnostic.suggest(node.span.clone(), flag.to_string());
+                diagnostic.help = Some(format!(
+                    "TOML has real true/false values: write `{flag}` without quotes"
+                ));
+            } else {
+                diagnostic = diagnostic.help("write `true` or `false`, without quotes");
+            }
         } else if expected.contains("an array") {
             diagnostic = diagnostic.help("wrap the value in brackets: [ … ]");
         }
         self.report(diagnostic, path);
+    }
+}
+
+/// Why `[desktop]` offers one choice, from the distro and kernel catalogs
+/// (`distro/catalog/limitations.toml`, `forced.toml`; capability `drm` in the kernel's).
+const ONLY_XFCE: &str = "Asterinas NixOS has only Xfce: GNOME, KDE Plasma and the Wayland desktops need \
+GPU drivers (DRM/KMS), udev and systemd-logind seats, which Asterinas does not have yet; Xfce runs \
+on X11 over the plain framebuffer without them. Write `environment = \"xfce\"`";
+
+/// The boolean a yes/no word in quotes stands for (`"no"`, `"Yes"`, `"on"`, `"false"`, `"1"`).
+fn yes_no(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "on" | "1" | "enable" | "enabled" => Some(true),
+        "no" | "n" | "false" | "off" | "0" | "disable" | "disabled" => Some(false),
+        _ => None,
     }
 }
 
