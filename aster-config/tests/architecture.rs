@@ -18,7 +18,15 @@ const PASSES: [&str; 8] = [
 ];
 
 /// Modules every pass may use. Their own order: later ones may use earlier ones.
-const SHARED: [&str; 6] = ["util", "diagnostic", "nix", "spec", "layout", "schema"];
+const SHARED: [&str; 7] = [
+    "util",
+    "diagnostic",
+    "nix",
+    "spec",
+    "layout",
+    "schema",
+    "format",
+];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -139,6 +147,7 @@ fn no_two_sibling_files_import_each_other() {
         "aster-config/compiler/src",
         "aster-config/deploy/src",
         "aster-config/nixpkgs/src",
+        "aster-config/lsp/src",
         "kernel/src",
         "distro/src",
     ];

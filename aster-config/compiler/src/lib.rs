@@ -22,6 +22,7 @@
 mod check;
 pub mod diagnostic;
 mod emit;
+pub mod format;
 pub mod layout;
 mod lower;
 pub mod nix;

@@ -19,9 +19,11 @@ mod caps;
 mod check;
 mod crypt;
 mod explain;
+mod fmt;
 mod generate;
 mod generations;
 mod init;
+mod lsp;
 mod packages;
 mod passwd;
 mod plan;
@@ -137,6 +139,14 @@ enum Command {
     /// List the generations recorded under ROOT/var/lib/aster-config.
     #[command(after_help = "Example:\n  aster-config generations --root /mnt")]
     Generations(generations::Args),
+    /// Rewrite specs in the canonical layout (schema order, every comment kept).
+    #[command(
+        after_help = "Examples:\n  aster-config fmt system.toml\n  aster-config fmt --check examples/*.toml\n\nExit codes: 0 formatted (or already so), 1 a file would change under --check or does not parse, 2 I/O problems."
+    )]
+    Fmt(fmt::Args),
+    /// Run the language server on standard input and output (for editors; see docs/editors.md).
+    #[command(after_help = "Example (what an editor runs):\n  aster-config lsp")]
+    Lsp(lsp::Args),
     /// Print the man page (roff), or write every page with `--out DIR`.
     #[command(
         after_help = "Examples:\n  aster-config man | man -l -\n  aster-config man --out /usr/local/share/man/man1"
@@ -190,6 +200,8 @@ pub fn main() -> ExitCode {
         Command::Apply(args) => apply::run(&args, &style, cli.color),
         Command::Rollback(args) => rollback::run(&args, cli.color),
         Command::Generations(args) => generations::run(&args, cli.format),
+        Command::Fmt(args) => fmt::run(&args, &style),
+        Command::Lsp(args) => lsp::run(&args),
         Command::Man { out } => generate::man(out.as_deref()),
         Command::Passwd(args) => passwd::run(&args),
         Command::GenerateAssets { dir } => generate::assets(&dir),

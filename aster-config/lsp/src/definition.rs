@@ -1,0 +1,30 @@
+//! Go to definition for file references: imported modules, patches, and a fleet's host specs.
+
+use crate::{document::Document, locate, text::path_to_uri};
+use lsp_types::{Location, Position, Range, Uri};
+
+/// True for the keys whose strings name a file beside the spec.
+fn names_a_file(path: &[&str]) -> bool {
+    matches!(
+        path,
+        ["imports", "modules"] | ["overrides", _, "patches"] | ["hosts" | "fleet", ..]
+    ) && !matches!(path.last(), Some(&"name" | &"hostname"))
+}
+
+/// The file the string under the cursor names, when it exists.
+pub fn definition(document: &Document, position: Position) -> Option<Location> {
+    let offset = document.index.offset(&document.text, position);
+    let spot = locate::spot_at(&document.text, offset)?;
+    let (value, _) = spot.string?;
+    let path: Vec<&str> = spot.path.iter().map(String::as_str).collect();
+    if !names_a_file(&path) {
+        return None;
+    }
+    let target = document.folder()?.join(&value);
+    if !target.is_file() {
+        return None;
+    }
+    let target = target.canonicalize().ok()?;
+    let uri: Uri = path_to_uri(&target).parse().ok()?;
+    Some(Location::new(uri, Range::default()))
+}

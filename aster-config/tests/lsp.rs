@@ -1,0 +1,370 @@
+//! The language server end to end: a scripted client speaks Content-Length framed JSON-RPC to the
+//! real `aster-config lsp` over stdin/stdout.
+//!
+//! One session walks what an editor does — initialize, didOpen, didChange (also to a document
+//! broken mid-edit), hover, completion, codeAction, formatting, definition, shutdown, exit — and
+//! snapshots the answers (`tests/snapshots/lsp/`, the temporary folder's path scrubbed). A second
+//! session sends what a broken client sends: a body that is not JSON, a message that is not
+//! JSON-RPC, an unknown method, a request before `initialize`, and a file past the size cap.
+
+mod common;
+
+use common::root;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+
+/// A client on the real binary.
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    next_id: i64,
+    /// Notifications received while waiting for a response.
+    notifications: Vec<Value>,
+}
+
+impl Client {
+    fn start() -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_aster-config"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start aster-config lsp");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        Self {
+            child,
+            stdin,
+            stdout,
+            next_id: 1,
+            notifications: Vec::new(),
+        }
+    }
+
+    fn send_raw(&mut self, body: &[u8]) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        self.stdin.write_all(body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn send(&mut self, message: &Value) {
+        self.send_raw(message.to_string().as_bytes());
+    }
+
+    fn receive(&mut self) -> Value {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            assert!(
+                self.stdout.read_line(&mut line).unwrap() > 0,
+                "the server closed its output"
+            );
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(value) = line.strip_prefix("Content-Length: ") {
+                length = value.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        self.stdout.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        let mut message = json!({"jsonrpc": "2.0", "method": method});
+        message["params"] = params;
+        self.send(&message);
+    }
+
+    /// Sends a request and returns its response, keeping notifications that come first.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let mut message = json!({"jsonrpc": "2.0", "id": id, "method": method});
+        message["params"] = params;
+        self.send(&message);
+        self.response_to(&json!(id))
+    }
+
+    fn response_to(&mut self, id: &Value) -> Value {
+        loop {
+            let message = self.receive();
+            if message.get("method").is_some() {
+                self.notifications.push(message);
+            } else {
+                assert_eq!(message.get("id"), Some(id), "{message}");
+                return message;
+            }
+        }
+    }
+
+    /// The next `publishDiagnostics` notification.
+    fn diagnostics(&mut self) -> Value {
+        if let Some(at) = self
+            .notifications
+            .iter()
+            .position(|n| n["method"] == "textDocument/publishDiagnostics")
+        {
+            return self.notifications.remove(at)["params"].clone();
+        }
+        loop {
+            let message = self.receive();
+            if message["method"] == "textDocument/publishDiagnostics" {
+                return message["params"].clone();
+            }
+            self.notifications.push(message);
+        }
+    }
+
+    fn finish(mut self) -> i32 {
+        let response = self.request("shutdown", Value::Null);
+        assert_eq!(response["result"], Value::Null, "{response}");
+        self.notify("exit", Value::Null);
+        drop(self.stdin);
+        self.child.wait().unwrap().code().unwrap()
+    }
+}
+
+fn uri_of(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// `{ line, character }` of the first `needle` in `text`, plus `shift` characters.
+fn position(text: &str, needle: &str, shift: usize) -> Value {
+    let at = text.find(needle).unwrap_or_else(|| panic!("no `{needle}`")) + shift;
+    let line = text[..at].matches('\n').count();
+    let column = at - text[..at].rfind('\n').map_or(0, |n| n + 1);
+    json!({"line": line, "character": column})
+}
+
+fn snapshot(name: &str, value: &Value, dir: &Path) {
+    let text = serde_json::to_string_pretty(value)
+        .unwrap()
+        .replace(&dir.display().to_string(), "[DIR]")
+        .replace(env!("CARGO_PKG_VERSION"), "[VERSION]");
+    insta::with_settings!({snapshot_path => root().join("tests/snapshots/lsp"), prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+fn spec_folder() -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let dir_path = dir.path().canonicalize().unwrap();
+    for name in ["system.toml", "extra.nix"] {
+        std::fs::copy(
+            root().join("tests/fixtures/lsp").join(name),
+            dir_path.join(name),
+        )
+        .unwrap();
+    }
+    let text = std::fs::read_to_string(dir_path.join("system.toml")).unwrap();
+    (dir, uri_of(&dir_path.join("system.toml")), text)
+}
+
+#[test]
+fn an_editor_session() {
+    let (dir, uri, text) = spec_folder();
+    let dir_path = dir.path().canonicalize().unwrap();
+    let mut client = Client::start();
+    let init = client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    snapshot("initialize", &init["result"], &dir_path);
+    client.notify("initialized", json!({}));
+
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "toml", "version": 1, "text": text}}),
+    );
+    let opened = client.diagnostics();
+    snapshot("did_open_diagnostics", &opened, &dir_path);
+
+    // Mid-edit: an unclosed string. The server stays up and reports what it can.
+    let broken = text.replace("\"lsp-demo\"", "\"lsp-de");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken}]}),
+    );
+    snapshot("broken_diagnostics", &client.diagnostics(), &dir_path);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": text}]}),
+    );
+    assert_eq!(
+        client.diagnostics(),
+        opened,
+        "the repaired text has the first diagnostics again"
+    );
+
+    let doc = json!({"uri": uri});
+    let hover = |client: &mut Client, needle: &str, shift: usize| {
+        client.request(
+            "textDocument/hover",
+            json!({"textDocument": doc, "position": position(&text, needle, shift)}),
+        )["result"]
+            .clone()
+    };
+    snapshot("hover_key", &hover(&mut client, "log-level", 2), &dir_path);
+    snapshot(
+        "hover_package",
+        &hover(&mut client, "\"docker\"", 2),
+        &dir_path,
+    );
+    snapshot(
+        "hover_diagnostic",
+        &hover(&mut client, "hostnme", 2),
+        &dir_path,
+    );
+
+    let complete = |client: &mut Client, edited: &str, needle: &str, shift: usize| {
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": edited}]}),
+        );
+        let labels: Vec<String> = client.request(
+            "textDocument/completion",
+            json!({"textDocument": doc, "position": position(edited, needle, shift)}),
+        )["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_owned())
+            .collect();
+        labels
+    };
+    let keys = complete(
+        &mut client,
+        &text.replace("log-level = \"warn\"", "log-level = \"warn\"\ncon"),
+        "\ncon",
+        4,
+    );
+    assert!(keys.contains(&"console".to_owned()), "{keys:?}");
+    assert!(keys.contains(&"params".to_owned()), "{keys:?}");
+    let levels = complete(
+        &mut client,
+        &text.replace("\"warn\"", "\""),
+        "log-level = \"",
+        13,
+    );
+    snapshot("completion_log_level", &json!(levels), &dir_path);
+    let packages = complete(
+        &mut client,
+        &text.replace("\"git\", ", "\"git\", \"vi"),
+        "\"vi",
+        3,
+    );
+    assert!(packages.contains(&"vim".to_owned()), "{packages:?}");
+    let sections = complete(&mut client, &text.replace("[imports]", "[ser"), "[ser", 4);
+    assert!(
+        sections.contains(&"services.openssh".to_owned()),
+        "{sections:?}"
+    );
+    let params = complete(
+        &mut client,
+        &text.replace("log-level = \"warn\"", "params = [\"\"]"),
+        "params = [\"",
+        11,
+    );
+    assert!(
+        params.iter().any(|p| p.starts_with("virtio_mmio")),
+        "{params:?}"
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 5}, "contentChanges": [{"text": text}]}),
+    );
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": doc,
+            "range": {"start": {"line": 0, "character": 0}, "end": position(&text, "extra.nix", 0)},
+            "context": {"diagnostics": []},
+        }),
+    );
+    let summary: Vec<Value> = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let edits = &a["edit"]["changes"][uri.as_str()];
+            json!({"title": a["title"], "kind": a["kind"], "edits": edits})
+        })
+        .collect();
+    snapshot("code_actions", &json!(summary), &dir_path);
+
+    let formatting = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": doc, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    assert_eq!(
+        formatting["result"].as_array().unwrap().len(),
+        0,
+        "{formatting}"
+    );
+
+    let definition = client.request(
+        "textDocument/definition",
+        json!({"textDocument": doc, "position": position(&text, "./extra.nix", 3)}),
+    );
+    snapshot("definition", &definition["result"], &dir_path);
+
+    assert_eq!(client.finish(), 0);
+}
+
+#[test]
+fn a_broken_client_gets_protocol_errors_and_the_server_stays_up() {
+    let (dir, uri, _) = spec_folder();
+    let dir_path = dir.path().canonicalize().unwrap();
+    let mut client = Client::start();
+    let early = client.request("textDocument/hover", json!({}));
+    assert_eq!(early["error"]["code"], -32002, "{early}");
+    client.request("initialize", json!({"capabilities": {}}));
+
+    client.send_raw(b"{this is not json");
+    let parse_error = client.response_to(&Value::Null);
+    assert_eq!(parse_error["error"]["code"], -32700, "{parse_error}");
+    client.send(&json!({"jsonrpc": "2.0", "id": 99, "method": 7}));
+    let invalid = client.response_to(&json!(99));
+    assert_eq!(invalid["error"]["code"], -32600, "{invalid}");
+    let unknown = client.request("textDocument/rename", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
+    let bad_params = client.request("textDocument/hover", json!({"nonsense": true}));
+    assert_eq!(bad_params["error"]["code"], -32602, "{bad_params}");
+    client.notify("workspace/unknownNotification", json!({}));
+
+    // A document past the spec limit: one diagnostic, at once.
+    let huge = format!(
+        "[system]\nhostname = \"big\"\n{}",
+        "# padding\n".repeat(120_000)
+    );
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "toml", "version": 1, "text": huge}}),
+    );
+    let diagnostics = client.diagnostics();
+    let codes: Vec<&str> = diagnostics["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["AC0103"], "{diagnostics}");
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 2}}),
+    );
+    assert!(hover.get("result").is_some(), "{hover}");
+    snapshot("huge_file", &diagnostics, &dir_path);
+
+    // `exit` without `shutdown` ends with 1, as the protocol says.
+    client.notify("exit", Value::Null);
+    assert_eq!(client.child.wait().unwrap().code(), Some(1));
+}
