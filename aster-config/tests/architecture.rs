@@ -148,6 +148,7 @@ fn no_two_sibling_files_import_each_other() {
         "aster-config/deploy/src",
         "aster-config/nixpkgs/src",
         "aster-config/lsp/src",
+        "aster-config/import/src",
         "kernel/src",
         "distro/src",
     ];

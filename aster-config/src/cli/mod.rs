@@ -22,6 +22,7 @@ mod explain;
 mod fmt;
 mod generate;
 mod generations;
+mod import;
 mod init;
 mod lsp;
 mod packages;
@@ -144,6 +145,11 @@ enum Command {
         after_help = "Examples:\n  aster-config fmt system.toml\n  aster-config fmt --check examples/*.toml\n\nExit codes: 0 formatted (or already so), 1 a file would change under --check or does not parse, 2 I/O problems."
     )]
     Fmt(fmt::Args),
+    /// Start a spec from an existing NixOS configuration.nix (a report says what went where).
+    #[command(
+        after_help = "Examples:\n  aster-config import /etc/nixos/configuration.nix -o system.toml\n  aster-config import configuration.nix > system.toml"
+    )]
+    Import(import::Args),
     /// Run the language server on standard input and output (for editors; see docs/editors.md).
     #[command(after_help = "Example (what an editor runs):\n  aster-config lsp")]
     Lsp(lsp::Args),
@@ -201,6 +207,7 @@ pub fn main() -> ExitCode {
         Command::Rollback(args) => rollback::run(&args, cli.color),
         Command::Generations(args) => generations::run(&args, cli.format),
         Command::Fmt(args) => fmt::run(&args, &style),
+        Command::Import(args) => import::run(&args, &style),
         Command::Lsp(args) => lsp::run(&args),
         Command::Man { out } => generate::man(out.as_deref()),
         Command::Passwd(args) => passwd::run(&args),

@@ -20,6 +20,8 @@ pub enum Phase {
     Meaning,
     /// What the Asterinas kernel and distro support.
     Asterinas,
+    /// Reading an existing `configuration.nix` (`aster-config import`).
+    Import,
 }
 
 macro_rules! codes {
@@ -120,6 +122,8 @@ codes! {
     "AC0410" UnsupportedArchitecture Error Asterinas "an architecture Asterinas NixOS does not ship for",
     "AC0411" UnsupportedFilesystem Error Asterinas "a file system type the Asterinas kernel cannot mount there",
     "AC0412" UnknownPackage Error Asterinas "a package attribute that does not exist in nixpkgs",
+    "AC0601" ImportNixSyntax Error Import "the file to import is not valid Nix",
+    "AC0602" ImportNotAModule Error Import "the file to import is not a module that can be split into settings",
 }
 
 impl std::fmt::Display for Code {

@@ -229,6 +229,7 @@ pub fn reference_markdown() -> String {
             Phase::Shape => "shape",
             Phase::Meaning => "meaning",
             Phase::Asterinas => "asterinas",
+            Phase::Import => "import",
         };
         text.push_str(&format!(
             "| [{code}](diagnostics/{code}.md) | {severity} | {phase} | {} |\n",
