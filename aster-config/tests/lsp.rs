@@ -364,6 +364,21 @@ fn a_broken_client_gets_protocol_errors_and_the_server_stays_up() {
     assert!(hover.get("result").is_some(), "{hover}");
     snapshot("huge_file", &diagnostics, &dir_path);
 
+    // A fleet file is not a spec: no spec diagnostics for its keys (fleet checks are not wired in).
+    let fleet_uri = uri.replace("system.toml", "fleet.toml");
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": fleet_uri, "languageId": "toml", "version": 1,
+            "text": "fleet-version = 1\n[[host]]\nname = \"web-01\"\nspec = \"system.toml\"\n"}}),
+    );
+    let fleet = client.diagnostics();
+    assert_eq!(fleet["diagnostics"], json!([]), "{fleet}");
+    let host_spec = client.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": fleet_uri}, "position": {"line": 3, "character": 10}}),
+    );
+    assert_eq!(host_spec["result"]["uri"].as_str(), Some(uri.as_str()), "{host_spec}");
+
     // `exit` without `shutdown` ends with 1, as the protocol says.
     client.notify("exit", Value::Null);
     assert_eq!(client.child.wait().unwrap().code(), Some(1));

@@ -3,12 +3,11 @@
 use crate::{document::Document, locate, text::path_to_uri};
 use lsp_types::{Location, Position, Range, Uri};
 
-/// True for the keys whose strings name a file beside the spec.
+/// True for the keys whose strings name a file beside the spec (or, in a fleet file, a host's
+/// spec or a shared module).
 fn names_a_file(path: &[&str]) -> bool {
-    matches!(
-        path,
-        ["imports", "modules"] | ["overrides", _, "patches"] | ["hosts" | "fleet", ..]
-    ) && !matches!(path.last(), Some(&"name" | &"hostname"))
+    matches!(path, ["imports", "modules"] | ["overrides", _, "patches"])
+        || matches!(path.last(), Some(&("spec" | "modules")))
 }
 
 /// The file the string under the cursor names, when it exists.

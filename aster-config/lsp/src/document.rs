@@ -4,6 +4,25 @@ use crate::text::{LineIndex, uri_to_path};
 use aster_compiler::{Checked, Input};
 use std::path::PathBuf;
 
+/// True for a fleet file (`fleet-version = …` at the top level). Fleet checks live in the
+/// `aster-fleet` crate, which the server does not use yet; until it does, a fleet file gets no
+/// diagnostics rather than a spec's (which would call every fleet key unknown).
+fn is_fleet_file(text: &str) -> bool {
+    text.len() <= aster_compiler::MAX_SPEC_BYTES
+        && toml_edit::Document::parse(text).is_ok_and(|d| d.contains_key("fleet-version"))
+}
+
+/// A result with nothing found, for files the server does not check.
+fn unchecked() -> Checked {
+    Checked {
+        source: None,
+        spec: None,
+        attachments: aster_compiler::Attachments::default(),
+        diagnostics: aster_compiler::Diagnostics::new(),
+        package_lookup: aster_compiler::PackageLookup::NotRequested,
+    }
+}
+
 /// An open document, checked on every change.
 #[derive(Debug)]
 pub struct Document {
@@ -28,11 +47,15 @@ impl Document {
             .and_then(|p| p.file_name())
             .map_or_else(|| uri.clone(), |n| n.to_string_lossy().into_owned());
         let base_dir = path.as_ref().and_then(|p| p.parent());
-        let checked = aster_compiler::check(Input {
-            name: &name,
-            bytes: text.as_bytes(),
-            base_dir,
-        });
+        let checked = if is_fleet_file(&text) {
+            unchecked()
+        } else {
+            aster_compiler::check(Input {
+                name: &name,
+                bytes: text.as_bytes(),
+                base_dir,
+            })
+        };
         let index = LineIndex::new(&text);
         Self {
             uri,
