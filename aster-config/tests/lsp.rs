@@ -377,7 +377,11 @@ fn a_broken_client_gets_protocol_errors_and_the_server_stays_up() {
         "textDocument/definition",
         json!({"textDocument": {"uri": fleet_uri}, "position": {"line": 3, "character": 10}}),
     );
-    assert_eq!(host_spec["result"]["uri"].as_str(), Some(uri.as_str()), "{host_spec}");
+    assert_eq!(
+        host_spec["result"]["uri"].as_str(),
+        Some(uri.as_str()),
+        "{host_spec}"
+    );
 
     // `exit` without `shutdown` ends with 1, as the protocol says.
     client.notify("exit", Value::Null);
