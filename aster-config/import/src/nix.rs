@@ -90,6 +90,61 @@ fn error_range(error: &rnix::ParseError, len: usize) -> Range<usize> {
     usize::from(r.start())..usize::from(r.end())
 }
 
+/// A token kind as a reader knows it: `;` rather than `TOKEN_SEMICOLON`.
+fn token(kind: rnix::SyntaxKind) -> String {
+    use rnix::SyntaxKind as K;
+    let text = match kind {
+        K::TOKEN_SEMICOLON => "`;`",
+        K::TOKEN_ASSIGN => "`=`",
+        K::TOKEN_COLON => "`:`",
+        K::TOKEN_COMMA => "`,`",
+        K::TOKEN_DOT => "`.`",
+        K::TOKEN_L_BRACE => "`{`",
+        K::TOKEN_R_BRACE => "`}`",
+        K::TOKEN_L_BRACK => "`[`",
+        K::TOKEN_R_BRACK => "`]`",
+        K::TOKEN_L_PAREN => "`(`",
+        K::TOKEN_R_PAREN => "`)`",
+        K::TOKEN_IDENT => "a name",
+        K::TOKEN_STRING_START | K::TOKEN_STRING_END => "a quote",
+        K::TOKEN_IN => "`in`",
+        K::TOKEN_THEN => "`then`",
+        K::TOKEN_ELSE => "`else`",
+        other => {
+            return format!("{other:?}")
+                .trim_start_matches("TOKEN_")
+                .to_lowercase();
+        }
+    };
+    text.to_owned()
+}
+
+/// What went wrong, in words.
+fn describe(error: &rnix::ParseError) -> String {
+    use rnix::ParseError as E;
+    let wanted = |kinds: &[rnix::SyntaxKind]| {
+        kinds
+            .iter()
+            .map(|k| token(*k))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    match error {
+        E::UnexpectedWanted(found, _, expected) => {
+            format!("expected {} but found {}", wanted(expected), token(*found))
+        }
+        E::UnexpectedEOFWanted(expected) => {
+            format!("the file ends where {} is needed", wanted(expected))
+        }
+        E::UnexpectedEOF => "the file ends in the middle of an expression".to_owned(),
+        E::UnexpectedDoubleBind(_) => "a name is bound twice".to_owned(),
+        E::DuplicatedArgs(_, name) => format!("the argument `{name}` is listed twice"),
+        E::RecursionLimitExceeded => "it nests too deeply to read".to_owned(),
+        E::Unexpected(_) | E::UnexpectedExtra(_) => "unexpected text here".to_owned(),
+        other => other.to_string(),
+    }
+}
+
 /// Parses `text`; a syntax error, or a file that is not a module, is a diagnostic.
 pub fn read(text: &str) -> Result<Module, Vec<Diagnostic>> {
     let parse = rnix::Root::parse(text);
@@ -98,8 +153,11 @@ pub fn read(text: &str) -> Result<Module, Vec<Diagnostic>> {
             .errors()
             .iter()
             .map(|e| {
-                Diagnostic::new(Code::ImportNixSyntax, format!("this is not valid Nix: {e}"))
-                    .at(Some(error_range(e, text.len())), "the Nix parser stopped here")
+                Diagnostic::new(
+                    Code::ImportNixSyntax,
+                    format!("this is not valid Nix: {}", describe(e)),
+                )
+                .at(Some(error_range(e, text.len())), "the Nix parser stopped here")
                     .help("`import` reads a configuration.nix that nixos-rebuild accepts; fix the syntax first")
             })
             .collect());
