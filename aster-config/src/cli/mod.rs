@@ -19,11 +19,13 @@ mod caps;
 mod check;
 mod crypt;
 mod explain;
+mod fleet;
 mod fmt;
 mod generate;
 mod generations;
 mod import;
 mod init;
+mod lock;
 mod lsp;
 mod packages;
 mod passwd;
@@ -140,6 +142,12 @@ enum Command {
     /// List the generations recorded under ROOT/var/lib/aster-config.
     #[command(after_help = "Example:\n  aster-config generations --root /mnt")]
     Generations(generations::Args),
+    /// Many machines from one fleet file: check, build (colmena hive + flake), plan, apply.
+    #[command(subcommand)]
+    Fleet(fleet::Command),
+    /// Pin a fleet's nixpkgs (and colmena) by NAR hash in fleet.lock (needs Nix and the network).
+    #[command(after_help = "Example:\n  aster-config lock fleet.toml")]
+    Lock(lock::Args),
     /// Rewrite specs in the canonical layout (schema order, every comment kept).
     #[command(
         after_help = "Examples:\n  aster-config fmt system.toml\n  aster-config fmt --check examples/*.toml\n\nExit codes: 0 formatted (or already so), 1 a file would change under --check or does not parse, 2 I/O problems."
@@ -206,6 +214,8 @@ pub fn main() -> ExitCode {
         Command::Apply(args) => apply::run(&args, &style, cli.color),
         Command::Rollback(args) => rollback::run(&args, cli.color),
         Command::Generations(args) => generations::run(&args, cli.format),
+        Command::Fleet(command) => fleet::run(&command, &style, cli.format),
+        Command::Lock(args) => lock::run(&args, &style, cli.format),
         Command::Fmt(args) => fmt::run(&args, &style),
         Command::Import(args) => import::run(&args, &style),
         Command::Lsp(args) => lsp::run(&args),

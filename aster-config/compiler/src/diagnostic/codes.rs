@@ -2,7 +2,7 @@
 //!
 //! Codes are grouped by the pipeline phase that reports them: `AC01xx` reading and parsing,
 //! `AC02xx` the shape of the spec (checked against the JSON Schema derived from the spec types),
-//! `AC03xx` what the values mean, `AC04xx` what Asterinas supports. The long explanation of every
+//! `AC03xx` what the values mean, `AC04xx` what Asterinas supports, `AC05xx` fleets. The long explanation of every
 //! code lives in `docs/diagnostics/<CODE>.md`; `aster-config explain` prints that same text, so the
 //! documentation and the tool cannot drift apart (a missing file fails the build).
 
@@ -20,6 +20,8 @@ pub enum Phase {
     Meaning,
     /// What the Asterinas kernel and distro support.
     Asterinas,
+    /// Fleet files, locks and host selection (`aster-config fleet`, `aster-config lock`).
+    Fleet,
     /// Reading an existing `configuration.nix` (`aster-config import`).
     Import,
 }
@@ -122,6 +124,18 @@ codes! {
     "AC0410" UnsupportedArchitecture Error Asterinas "an architecture Asterinas NixOS does not ship for",
     "AC0411" UnsupportedFilesystem Error Asterinas "a file system type the Asterinas kernel cannot mount there",
     "AC0412" UnknownPackage Error Asterinas "a package attribute that does not exist in nixpkgs",
+    "AC0501" FleetUnknownHost Error Fleet "a host the fleet does not have",
+    "AC0502" FleetTagMatchesNothing Error Fleet "a tag no host of the fleet carries",
+    "AC0503" FleetDuplicateHost Error Fleet "two hosts of a fleet with the same name",
+    "AC0504" FleetInvalidTarget Error Fleet "a deploy target that is not a valid SSH destination",
+    "AC0505" FleetMissingLock Error Fleet "the fleet has no lock file",
+    "AC0506" FleetStaleLock Error Fleet "the lock file does not match the fleet's pins or this aster-config",
+    "AC0507" FleetInvalidHostName Error Fleet "a host name that cannot name a machine, a folder and a colmena node",
+    "AC0508" FleetMissingSpec Error Fleet "a spec file the fleet names cannot be read",
+    "AC0509" FleetInvalidAppend Error Fleet "an `append` path that is not a list in the host's spec",
+    "AC0510" FleetInvalidPin Error Fleet "a pin that is not a tarball URL Nix can fetch",
+    "AC0511" FleetNoHosts Error Fleet "a fleet without hosts",
+    "AC0512" FleetInvalidHealthCheck Error Fleet "a health check command that cannot be run as written",
     "AC0601" ImportNixSyntax Error Import "the file to import is not valid Nix",
     "AC0602" ImportNotAModule Error Import "the file to import is not a module that can be split into settings",
 }

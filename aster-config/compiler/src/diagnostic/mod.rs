@@ -229,6 +229,7 @@ pub fn reference_markdown() -> String {
             Phase::Shape => "shape",
             Phase::Meaning => "meaning",
             Phase::Asterinas => "asterinas",
+            Phase::Fleet => "fleet",
             Phase::Import => "import",
         };
         text.push_str(&format!(

@@ -1,0 +1,235 @@
+//! Compiling every host: its layers merged ([`crate::layer`]), the merged spec compiled by
+//! `aster-compiler`, and each diagnostic moved back to the file that set the value.
+//!
+//! Before that, the fleet-level checks: host names, duplicates and deploy targets.
+
+use crate::layer::{self, At, Node, SourceMap};
+use crate::model::Fleet;
+use crate::read::Location;
+use crate::report::{Files, FleetDiagnostic, Report};
+use crate::validate;
+use aster_compiler::diagnostic::Label;
+use aster_compiler::{Code, Diagnostic, OutputTree};
+use std::collections::BTreeMap;
+
+/// One host, compiled.
+#[derive(Debug, Clone)]
+pub struct HostBuild {
+    /// The host's name.
+    pub name: String,
+    /// Its output (`configuration.nix` and the files it refers to).
+    pub output: OutputTree,
+    /// Its nixpkgs system, e.g. `x86_64-linux`.
+    pub system: String,
+    /// The merged spec as JSON (for `fleet plan`'s summary of changes).
+    pub spec: serde_json::Value,
+}
+
+/// Checks the fleet's own values: host names, duplicates and targets.
+pub fn check_fleet(fleet: &Fleet, report: &mut Report) {
+    let mut seen: BTreeMap<&str, Option<&At>> = BTreeMap::new();
+    for (host, place) in fleet.value.host.iter().zip(&fleet.hosts) {
+        let name_span = place.name.as_ref().map(|a| a.span.clone());
+        if let Some(problem) = validate::host_name_problem(&host.name) {
+            let mut diagnostic = Diagnostic::new(Code::FleetInvalidHostName, problem)
+                .at(name_span.clone(), "not usable as a host name");
+            if let Some(fixed) = validate::host_name_fix(&host.name) {
+                diagnostic = diagnostic.suggest(name_span.clone(), format!("\"{fixed}\""));
+            }
+            report.push(FleetDiagnostic::in_file(fleet.file, diagnostic));
+        }
+        if let Some(first) = seen.get(host.name.as_str()) {
+            report.push(FleetDiagnostic::in_file(
+                fleet.file,
+                Diagnostic::new(
+                    Code::FleetDuplicateHost,
+                    format!("two hosts are named `{}`", host.name.escape_debug()),
+                )
+                .at(name_span.clone(), "second host with this name")
+                .also(first.map(|a| a.span.clone()), "first one")
+                .help("give every host its own name"),
+            ));
+        } else {
+            seen.insert(&host.name, place.name.as_ref());
+        }
+        if let Some(target) = &host.target
+            && let Err(problem) = validate::destination(target)
+        {
+            report.push(FleetDiagnostic::in_file(
+                fleet.file,
+                Diagnostic::new(
+                    Code::FleetInvalidTarget,
+                    format!("host `{}`: {problem}", host.name.escape_debug()),
+                )
+                .at(
+                    place.target.as_ref().map(|a| a.span.clone()),
+                    "not an SSH destination",
+                )
+                .help("write `host` or `user@host`, and the port as `port = N`"),
+            ));
+        }
+    }
+}
+
+/// Merges one host's layers: the defaults, then its own, with its `append` paths.
+pub fn merge(fleet: &Fleet, index: usize) -> layer::Table {
+    let host = &fleet.value.host[index];
+    let place = &fleet.hosts[index];
+    let append = |path: &str| host.append.iter().any(|a| a == path);
+    let mut merged = layer::Table::default();
+    for layer in fleet.defaults.iter().chain(&place.layers) {
+        layer::overlay(&mut merged, layer.clone(), &append);
+    }
+    if merged.find(&["system", "hostname"]).is_none() {
+        let hostname = layer::Table {
+            entries: vec![layer::Entry {
+                key: "hostname".into(),
+                key_at: place.name.clone(),
+                node: Node::Scalar(layer::string_text(&host.name), place.name.clone()),
+            }],
+        };
+        let system = layer::Table {
+            entries: vec![layer::Entry {
+                key: "system".into(),
+                key_at: place.name.clone(),
+                node: Node::Table(hostname),
+            }],
+        };
+        layer::overlay(&mut merged, system, &|_| false);
+    }
+    merged
+}
+
+/// Compiles every host whose name is usable; diagnostics go to `report`, each in its file.
+pub fn compile(
+    fleet: &Fleet,
+    location: &Location,
+    files: &Files,
+    options: &aster_compiler::Options<'_>,
+    report: &mut Report,
+) -> Vec<HostBuild> {
+    let mut builds = Vec::new();
+    let label = files
+        .get(fleet.file)
+        .name
+        .rsplit('/')
+        .next()
+        .unwrap_or("fleet.toml")
+        .to_owned();
+    for (index, host) in fleet.value.host.iter().enumerate() {
+        if validate::host_name_problem(&host.name).is_some() {
+            continue;
+        }
+        let merged = merge(fleet, index);
+        for (path, at) in host.append.iter().zip(append_places(fleet, index)) {
+            let segments: Vec<&str> = path.split('.').collect();
+            if !matches!(merged.find(&segments), Some(Node::Array(..))) {
+                report.push(FleetDiagnostic {
+                    file: Some(fleet.file),
+                    hosts: vec![host.name.clone()],
+                    diagnostic: Diagnostic::new(
+                        Code::FleetInvalidAppend,
+                        format!(
+                            "`{}` is not a list in host `{}`'s spec",
+                            path.escape_debug(),
+                            host.name
+                        ),
+                    )
+                    .at(at, "no list here")
+                    .help("name the dotted path of a list the layers set, e.g. `packages.install`"),
+                });
+            }
+        }
+        let (text, map) = layer::write(&merged);
+        let name = format!("{label} (host {})", host.name);
+        let built = aster_compiler::build_with(
+            aster_compiler::Input {
+                name: &name,
+                bytes: text.as_bytes(),
+                base_dir: Some(&location.dir),
+            },
+            options,
+        );
+        for diagnostic in &built.checked.diagnostics {
+            report.push(place(diagnostic, &map, files, &host.name));
+        }
+        if let Some(output) = built.output {
+            let system = built.checked.spec.as_ref().map_or_else(
+                || "x86_64-linux".to_owned(),
+                |spec| format!("{}-linux", spec.system.architecture),
+            );
+            let spec = built
+                .checked
+                .spec
+                .as_ref()
+                .and_then(|s| serde_json::to_value(s).ok())
+                .unwrap_or(serde_json::Value::Null);
+            builds.push(HostBuild {
+                name: host.name.clone(),
+                output,
+                system,
+                spec,
+            });
+        }
+    }
+    builds
+}
+
+fn append_places(fleet: &Fleet, index: usize) -> Vec<Option<std::ops::Range<usize>>> {
+    let place = &fleet.hosts[index];
+    let count = fleet.value.host[index].append.len();
+    (0..count)
+        .map(|i| place.append.get(i).cloned().flatten().map(|a| a.span))
+        .collect()
+}
+
+/// Moves a diagnostic on the merged text of `host` into the file its primary label points at.
+/// Labels in other files become lines of the help, with their file, line and column.
+fn place(diagnostic: &Diagnostic, map: &SourceMap, files: &Files, host: &str) -> FleetDiagnostic {
+    let primary = diagnostic
+        .labels
+        .iter()
+        .find(|l| l.primary)
+        .or(diagnostic.labels.first());
+    let file = primary.and_then(|l| map.locate(&l.span)).map(|a| a.file);
+    let mut out = diagnostic.clone();
+    out.labels.clear();
+    let mut elsewhere = Vec::new();
+    for label in &diagnostic.labels {
+        match map.locate(&label.span) {
+            Some(at) if Some(at.file) == file => out.labels.push(Label {
+                span: at.span,
+                text: label.text.clone(),
+                primary: label.primary,
+            }),
+            Some(at) => {
+                let (line, column) = files.line_column(at.file, at.span.start);
+                elsewhere.push(format!(
+                    "{}:{line}:{column}: {}",
+                    files.get(at.file).name,
+                    label.text
+                ));
+            }
+            None => {}
+        }
+    }
+    out.suggestion = diagnostic.suggestion.as_ref().and_then(|s| {
+        let at = map.locate(&s.span)?;
+        (Some(at.file) == file).then(|| aster_compiler::diagnostic::Suggestion {
+            span: at.span,
+            replacement: s.replacement.clone(),
+        })
+    });
+    if !elsewhere.is_empty() {
+        let notes = elsewhere.join("\n");
+        out.help = Some(match out.help {
+            Some(help) => format!("{help}\nsee also {notes}"),
+            None => format!("see also {notes}"),
+        });
+    }
+    FleetDiagnostic {
+        file,
+        hosts: vec![host.to_owned()],
+        diagnostic: out,
+    }
+}

@@ -1,0 +1,147 @@
+//! A fleet to test with: examples/fleet copied into a temporary folder, pinned to a local
+//! stand-in for nixpkgs (a tarball the harness writes: the real nixpkgs `lib` and an
+//! `eval-config.nix` that calls `lib.evalModules` without checks), locked with the real
+//! `nix-prefetch-url` into a private Nix store under the same folder.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace")
+        .to_path_buf()
+}
+
+/// The real nixpkgs lib (vendored beside the checkout); required.
+pub fn nixpkgs_lib() -> PathBuf {
+    let lib = std::env::var_os("NIXPKGS_LIB").map_or_else(
+        || workspace().join("../shared/vendor/nixpkgs-lib/lib"),
+        PathBuf::from,
+    );
+    assert!(
+        lib.join("default.nix").is_file(),
+        "the fleet tests need the nixpkgs lib at {} (set NIXPKGS_LIB)",
+        lib.display()
+    );
+    lib.canonicalize().expect("nixpkgs lib")
+}
+
+/// A fleet in a temporary folder.
+pub struct Fleet {
+    _dir: tempfile::TempDir,
+    /// The temporary folder.
+    pub base: PathBuf,
+    /// The fleet's folder (a copy of examples/fleet).
+    pub dir: PathBuf,
+    /// The private Nix store (`NIX_REMOTE`).
+    pub store: PathBuf,
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+impl Fleet {
+    /// examples/fleet, pinned to the stand-in tarball (colmena pin dropped: no network here).
+    pub fn example() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let base = dir.path().canonicalize().expect("canonical");
+        let lib = nixpkgs_lib();
+        let standin = base.join("standin");
+        std::fs::create_dir_all(standin.join("nixos/lib")).expect("mkdir");
+        std::fs::write(
+            standin.join("default.nix"),
+            format!(
+                "{{ system ? \"x86_64-linux\", overlays ? [ ], config ? {{ }}, ... }}:\n{{\n  lib = import {};\n  path = ./.;\n  inherit system overlays config;\n}}\n",
+                lib.display()
+            ),
+        )
+        .expect("write");
+        std::fs::write(
+            standin.join("nixos/lib/eval-config.nix"),
+            format!(
+                "{{ modules ? [ ], specialArgs ? {{ }}, ... }}:\n(import {}).evalModules {{\n  inherit specialArgs;\n  modules = modules ++ [ {{ _module.check = false; }} ];\n}}\n",
+                lib.display()
+            ),
+        )
+        .expect("write");
+        let status = Command::new("tar")
+            .args(["-czf", "standin.tar.gz", "standin"])
+            .current_dir(&base)
+            .status()
+            .expect("tar");
+        assert!(status.success());
+        let fleet_dir = base.join("fleet");
+        copy_dir(&workspace().join("examples/fleet"), &fleet_dir);
+        let file = fleet_dir.join("fleet.toml");
+        let text = std::fs::read_to_string(&file).expect("read");
+        let text: String = text
+            .lines()
+            .filter(|l| !l.starts_with("colmena = "))
+            .map(|l| {
+                if l.starts_with("nixpkgs = ") {
+                    format!("nixpkgs = \"file://{}/standin.tar.gz\"\n", base.display())
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        std::fs::write(&file, text).expect("write");
+        Fleet {
+            store: base.join("store"),
+            dir: fleet_dir,
+            base,
+            _dir: dir,
+        }
+    }
+
+    /// The fleet file.
+    pub fn file(&self) -> PathBuf {
+        self.dir.join("fleet.toml")
+    }
+
+    /// Runs the real binary in the fleet's folder with the private store.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run aster-config")
+    }
+
+    /// The command, for callers that change its environment.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_aster-config"));
+        command
+            .args(args)
+            .current_dir(&self.dir)
+            .env("NO_COLOR", "1")
+            .env("NIX_REMOTE", &self.store)
+            .stdin(std::process::Stdio::null());
+        command
+    }
+
+    /// Locks the fleet with the real nix-prefetch-url; panics when that fails.
+    pub fn lock(&self) {
+        let output = self.run(&["lock", "fleet.toml"]);
+        assert!(
+            output.status.success(),
+            "lock failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// Replaces the base folder by `<base>` in `text` (snapshots do not depend on it).
+    pub fn scrub(&self, text: &str) -> String {
+        text.replace(&self.base.display().to_string(), "<base>")
+    }
+}
