@@ -455,6 +455,10 @@ fn override_spec(name: &str) -> String {
     doc["overrides"] = toml_edit::table();
     doc["overrides"][name]["attr"] = toml_edit::value("hello");
     doc["overrides"][name]["version"] = toml_edit::value("1.0");
+    // A version needs its source (AC0331); the hash is well-formed, never fetched here.
+    doc["overrides"][name]["src-url"] = toml_edit::value("https://example.org/hello-1.0.tar.gz");
+    doc["overrides"][name]["src-hash"] =
+        toml_edit::value("sha256-DV9gFUOC/uELEUocNOeF2LH0kgc64tOm97FHaHs2aqA=");
     doc.to_string()
 }
 

@@ -72,7 +72,6 @@ let
     let m = import file { config = { }; inherit lib pkgs; }; in
     map exact [
       (removeAttrs m [ "imports" "networking" "users" "aster_nixos" "nixpkgs" "system" "services" ])
-      (m.networking.interfaces or null)
       (m.users.users.u.description or null)
       (m.users.users.u.hashedPassword or null)
       (m.aster_nixos.kernel or null)

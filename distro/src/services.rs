@@ -8,8 +8,11 @@
 //! an untested service.
 //!
 //! [`Service::name`] is the spec's name for the service; lookups by the module itself go
-//! through [`Service::enable_option`], which is what a later catalog of NixOS modules without
-//! a spec name would key on.
+//! through [`Service::enable_option`]. Entries of kind [`ServiceKind::Module`] are NixOS modules
+//! without a spec section (Samba, Tailscale, containerd, …): the compiler finds them by their
+//! enable option wherever the final option set turns them on. An enable option may contain the
+//! placeholder `<name>` for an attribute name the user chooses
+//! (`services.redis.servers.<name>.enable`).
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +26,9 @@ pub enum ServiceKind {
     Service,
     /// A graphical desktop environment.
     Desktop,
+    /// A NixOS module the spec has no section for, turned on through `[nixos]` or an imported
+    /// module; its `name` is only a label for messages and `allow-untested`.
+    Module,
 }
 
 /// One service or desktop.

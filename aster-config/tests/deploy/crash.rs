@@ -52,7 +52,11 @@ fn kill_at(fault: Fault) {
     machine.apply(&spec, &[]).expect(0);
     let old = compiled(&spec);
     Machine::edit(&spec, "hostname = \"patched\"", "hostname = \"patched-2\"");
-    Machine::edit(&spec, "version = \"4.16.0\"", "version = \"4.16.1\"");
+    Machine::edit(
+        &spec.with_file_name("patches/xfdesktop/0001-fix-monitor-ids.patch"),
+        "((n) + 0)",
+        "((n) + 1)",
+    );
     Machine::edit(&spec.with_file_name("extra.nix"), "\"vim\"", "\"nano\"");
     let new = compiled(&spec);
     assert!(

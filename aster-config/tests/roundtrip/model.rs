@@ -78,7 +78,6 @@ const EDGE_FLOATS: &[f64] = &[
 /// The places the evaluation reads, in order (see `PLACES_NIX`).
 pub const PLACES: &[&str] = &[
     "[nixos] (all top-level names the spec's sections leave alone)",
-    "networking.interfaces",
     "users.u.description",
     "users.u.hashed-password",
     "kernel.image",
@@ -378,6 +377,10 @@ impl Case {
         if let Some(version) = &self.version {
             doc["overrides"]["v"]["attr"] = value("hello");
             doc["overrides"]["v"]["version"] = value(version.clone());
+            // A version comes with its source (AC0331); never fetched here.
+            doc["overrides"]["v"]["src-url"] = value("https://example.org/hello.tar.gz");
+            doc["overrides"]["v"]["src-hash"] =
+                value("sha256-DV9gFUOC/uELEUocNOeF2LH0kgc64tOm97FHaHs2aqA=");
         }
         for (names, raw) in &self.nixos {
             let key: String = names
@@ -473,9 +476,24 @@ impl Case {
             .filter(|(_, raw)| !matches!(raw, Raw::Float(f) if !f.is_finite() || f.is_subnormal()))
             .map(|(names, _)| names)
             .collect();
-        for (i, a) in kept.iter().enumerate() {
-            for b in &kept[..i] {
-                if a.iter().zip(b.iter()).all(|(x, y)| x == y) {
+        // `[nixos]` is compared option by option: a table's members are options of their own,
+        // so two entries fight only where they set the same option, or one sets a value where
+        // the other goes on below it (an empty table merges with anything).
+        let options: Vec<(Vec<String>, &Raw)> = self
+            .nixos
+            .iter()
+            .filter(|(names, _)| kept.contains(&names))
+            .flat_map(|(names, raw)| leaves(names, raw))
+            .collect();
+        let empty = |raw: &Raw| matches!(raw, Raw::Table(t) if t.is_empty());
+        for (i, (a, a_raw)) in options.iter().enumerate() {
+            for (b, b_raw) in &options[..i] {
+                let (short, short_raw, long) = if a.len() <= b.len() {
+                    (a, a_raw, b)
+                } else {
+                    (b, b_raw, a)
+                };
+                if long.starts_with(short) && (short.len() == long.len() || !empty(short_raw)) {
                     refuse.insert(CONFLICT);
                 }
             }
@@ -516,11 +534,6 @@ impl Case {
                 .iter()
                 .map(|(names, raw)| (names.as_slice(), raw)),
         );
-        let interfaces = self.interface.as_ref().map_or(Json::Null, |name| {
-            let addresses = attrs([("addresses".to_owned(), json!({ "l": [] }))].into_iter());
-            let ipv4 = attrs([("ipv4".to_owned(), addresses)].into_iter());
-            attrs([(name.clone(), ipv4)].into_iter())
-        });
         let params = if self.params.is_empty() {
             Json::Null
         } else {
@@ -528,7 +541,6 @@ impl Case {
         };
         vec![
             escape_hatch,
-            interfaces,
             string(self.description.clone()),
             string(self.hashed_password.as_ref().map(|h| format!("${h}"))),
             string(self.image.as_ref().map(|i| format!("/{i}"))),
@@ -540,6 +552,21 @@ impl Case {
                 .map_or(Json::Null, |c| json!({ "l": [format!("{SSH_KEY} {c}")] })),
             string(self.nginx_root.as_ref().map(|r| format!("/{r}"))),
         ]
+    }
+}
+
+/// The options one `[nixos]` entry sets: a non-empty table's members, recursively.
+pub fn leaves<'a>(names: &[String], raw: &'a Raw) -> Vec<(Vec<String>, &'a Raw)> {
+    match raw {
+        Raw::Table(members) if !members.is_empty() => members
+            .iter()
+            .flat_map(|(name, member)| {
+                let mut deeper = names.to_vec();
+                deeper.push(name.clone());
+                leaves(&deeper, member)
+            })
+            .collect(),
+        _ => vec![(names.to_vec(), raw)],
     }
 }
 
@@ -573,7 +600,9 @@ pub fn merged<'a>(entries: impl Iterator<Item = (&'a [String], &'a Raw)>) -> Jso
     }
     let mut root = BTreeMap::new();
     for (names, raw) in entries {
-        insert(&mut root, names, raw);
+        for (names, raw) in leaves(names, raw) {
+            insert(&mut root, &names, raw);
+        }
     }
     exact(&Tree::Node(root))
 }

@@ -25,6 +25,8 @@ pub enum AttachmentKind {
     Patch,
     /// A hand-written NixOS module from `[imports]`.
     Module,
+    /// A file an imported module names by relative path (`./hardening.nix`), copied beside it.
+    ModuleFile,
 }
 
 /// A file copied into the output.
@@ -46,6 +48,18 @@ impl Attachments {
     /// The attachments.
     pub fn iter(&self) -> std::slice::Iter<'_, Attachment> {
         self.0.iter()
+    }
+
+    /// Adds a file, unless one with the same output path is there already (a module file two
+    /// modules share is copied once).
+    pub(super) fn push(&mut self, attachment: Attachment) {
+        if !self
+            .0
+            .iter()
+            .any(|a| a.output_path == attachment.output_path)
+        {
+            self.0.push(attachment);
+        }
     }
 }
 
@@ -118,6 +132,17 @@ pub fn collect(cx: &mut Context<'_>) -> Attachments {
         }
     }
     attachments
+}
+
+/// Reads a file an imported module refers to (`source` relative to the spec's folder), confined
+/// like every other reference; problems are reported at `here`, the module's entry.
+pub(super) fn read_dependency(
+    cx: &mut Context<'_>,
+    source: &Path,
+    here: &[crate::tree::Segment],
+) -> Option<Vec<u8>> {
+    let reference = source.to_str()?.to_owned();
+    read_confined(cx, &reference, &here.to_vec())
 }
 
 fn read_confined(cx: &mut Context<'_>, reference: &str, here: &TreePath) -> Option<Vec<u8>> {

@@ -4,9 +4,15 @@
 //! the spec back into spans. All checks always run; none stops another. The files a spec refers to
 //! (patches, modules) are read here, once, into [`Attachments`], so the emitter never touches the
 //! file system.
+//!
+//! Besides the typed spec, the context holds the final option set ([`final_options`]): every NixOS
+//! option the output sets, from the spec's sections, `[nixos]` and the imported modules alike, so
+//! that the capability rules see an option whichever road it took.
 
 mod asterinas;
 mod files;
+mod final_options;
+mod imports;
 mod kernel;
 mod names;
 mod networking;
@@ -35,6 +41,8 @@ pub struct Context<'a> {
     /// The folder the spec's relative file references start from; `None` when the spec came from
     /// standard input, in which case file references are refused.
     pub base_dir: Option<&'a Path>,
+    /// The final option set: every option the sections, `[nixos]` and the modules set.
+    pub leaves: Vec<final_options::Leaf>,
     diagnostics: &'a mut Diagnostics,
 }
 
@@ -66,8 +74,12 @@ pub fn run(
         spec,
         tree,
         base_dir,
+        leaves: Vec::new(),
         diagnostics,
     };
+    cx.leaves = final_options::collect(&cx);
+    let mut attachments = files::collect(&mut cx);
+    imports::check(&mut cx, &mut attachments);
     strings::check(&mut cx);
     system::check(&mut cx);
     kernel::check(&mut cx);
@@ -78,5 +90,5 @@ pub fn run(
     networking::check(&mut cx);
     nixos::check(&mut cx);
     asterinas::check(&mut cx);
-    files::collect(&mut cx)
+    attachments
 }

@@ -1,10 +1,15 @@
 //! `[nixos]` and `[overrides]` names: raw option paths that parse and do not fight the spec, and
 //! override names that are safe file names with a real attribute path.
+//!
+//! `[nixos]` is compared option by option with what the spec's sections set (both flattened into
+//! the final option set, so a quoted path, dotted keys and nested tables mean the same): it may add
+//! options under a section's module (`enableACME` for a site the spec declares) and is refused only
+//! where both set the same option, with both places shown.
 
+use super::final_options::{Leaf, Origin};
 use super::{Context, names};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::nix::parse_option_path;
-use crate::options::owned_paths;
 use crate::spec::keys;
 use crate::tree::key_path;
 use std::collections::HashMap;
@@ -22,11 +27,6 @@ const MODULE_KEYWORDS: &[&str] = &[
 ];
 
 pub fn check(cx: &mut Context<'_>) {
-    let owned = owned_paths(cx.spec);
-    // Every path seen so far, and every proper prefix of one: finding an overlap costs a few
-    // lookups per path instead of a comparison with every earlier path.
-    let mut seen: HashMap<Vec<String>, &String> = HashMap::new();
-    let mut prefixes: HashMap<Vec<String>, &String> = HashMap::new();
     for key in cx.spec.nixos.keys() {
         let here = key_path![keys::NIXOS, key];
         let segments = match parse_option_path(key) {
@@ -52,51 +52,108 @@ pub fn check(cx: &mut Context<'_>) {
                 .at(cx.key_span(&here), "not an option")
                 .help("for hand-written modules use `[imports] modules = [\"./extra.nix\"]`"),
             );
-            continue;
         }
-        if let Some(owner) = owned.iter().find(|o| overlaps(o, &segments)) {
-            let dotted = owner.join(".");
-            cx.report(
-                Diagnostic::new(Code::OptionOwnedBySpec, format!("`{}` overlaps `{dotted}`, which the spec's sections already set", key.escape_debug()))
-                    .at(cx.key_span(&here), "set twice")
-                    .help(format!("set it through the spec section that emits `{dotted}` (see `aster-config build` output), or remove it here")),
-            );
-        }
-        let earlier = seen
-            .get(&segments)
-            .or_else(|| (1..segments.len()).find_map(|n| seen.get(&segments[..n])))
-            .or_else(|| prefixes.get(&segments))
-            .copied();
-        if let Some(other) = earlier {
+    }
+    let nixos: Vec<Leaf> = cx
+        .leaves
+        .iter()
+        .filter(|l| l.origin == Origin::Nixos)
+        .filter(|l| !MODULE_KEYWORDS.contains(&l.path[0].as_str()))
+        .cloned()
+        .collect();
+    let sections: Vec<Leaf> = cx
+        .leaves
+        .iter()
+        .filter(|l| matches!(l.origin, Origin::Section(_)))
+        .cloned()
+        .collect();
+    let owned = PathIndex::of(&sections);
+    let mut earlier = PathIndex::default();
+    for (position, leaf) in nixos.iter().enumerate() {
+        if let Some(owner) = owned.clash(&sections, leaf) {
+            let Origin::Section(title) = &owner.origin else {
+                continue;
+            };
             cx.report(
                 Diagnostic::new(
-                    Code::Conflict,
+                    Code::OptionOwnedBySpec,
                     format!(
-                        "`{}` and `{}` set the same option",
-                        key.escape_debug(),
-                        other.escape_debug()
+                        "`{}` in [nixos] and `{}` from {title} set the same option",
+                        leaf.dotted(),
+                        owner.dotted()
                     ),
                 )
-                .at(cx.key_span(&here), "second definition")
-                .also(
-                    cx.key_span(&key_path![keys::NIXOS, other]),
-                    "first definition",
-                )
-                .help("merge them into one entry"),
+                .at(leaf.span.clone(), "set here")
+                .also(owner.span.clone(), format!("and by {title}"))
+                .help(format!("keep one: change the key of {title}, or remove this entry (adding options the section does not set is fine)")),
             );
         }
-        plaintext_passwords(cx, key, &segments, &cx.spec.nixos[key]);
-        for n in 1..segments.len() {
-            prefixes.entry(segments[..n].to_vec()).or_insert(key);
+        if let Some(other) = earlier.clash(&nixos, leaf) {
+            let message = if other.path == leaf.path {
+                format!("`{}` is set twice in [nixos]", leaf.dotted())
+            } else {
+                format!(
+                    "`{}` and `{}` set the same option",
+                    leaf.dotted(),
+                    other.dotted()
+                )
+            };
+            cx.report(
+                Diagnostic::new(Code::Conflict, message)
+                    .at(leaf.span.clone(), "second definition")
+                    .also(other.span.clone(), "first definition")
+                    .help("merge them into one entry"),
+            );
         }
-        seen.entry(segments).or_insert(key);
+        earlier.add(leaf, position);
+        plaintext_password(cx, leaf);
     }
     overrides(cx);
 }
 
-/// Two option paths overlap when one is a prefix of the other.
-fn overlaps(a: &[String], b: &[String]) -> bool {
-    a.iter().zip(b).all(|(x, y)| x == y)
+/// Leaves by path, and every proper prefix of a leaf's path, so that finding a clash costs a few
+/// lookups per leaf instead of a comparison with every other leaf.
+#[derive(Default)]
+struct PathIndex {
+    leaves: HashMap<Vec<String>, usize>,
+    prefixes: HashMap<Vec<String>, usize>,
+}
+
+impl PathIndex {
+    fn of(leaves: &[Leaf]) -> Self {
+        let mut index = Self::default();
+        for (position, leaf) in leaves.iter().enumerate() {
+            index.add(leaf, position);
+        }
+        index
+    }
+
+    fn add(&mut self, leaf: &Leaf, position: usize) {
+        for n in 1..leaf.path.len() {
+            self.prefixes
+                .entry(leaf.path[..n].to_vec())
+                .or_insert(position);
+        }
+        self.leaves.entry(leaf.path.clone()).or_insert(position);
+    }
+
+    /// The indexed leaf that fights `leaf`: the same option, or one sets a value where the other
+    /// goes on below it (an empty table merges with anything).
+    fn clash<'l>(&self, all: &'l [Leaf], leaf: &Leaf) -> Option<&'l Leaf> {
+        let empty = |l: &Leaf| l.value.as_object().is_some_and(serde_json::Map::is_empty);
+        if let Some(&at) = self.leaves.get(&leaf.path) {
+            return Some(&all[at]);
+        }
+        if !empty(leaf)
+            && let Some(&at) = self.prefixes.get(&leaf.path)
+        {
+            return Some(&all[at]);
+        }
+        (1..leaf.path.len())
+            .filter_map(|n| self.leaves.get(&leaf.path[..n]))
+            .map(|&at| &all[at])
+            .find(|shorter| !empty(shorter))
+    }
 }
 
 fn overrides(cx: &mut Context<'_>) {
@@ -144,7 +201,8 @@ fn overrides(cx: &mut Context<'_>) {
                 ),
             );
         }
-        if over.version.is_none() && over.patches.is_empty() {
+        source(cx, name, over);
+        if over.version.is_none() && over.patches.is_empty() && over.src_url.is_none() {
             cx.report(
                 Diagnostic::new(
                     Code::IgnoredSetting,
@@ -159,52 +217,91 @@ fn overrides(cx: &mut Context<'_>) {
     }
 }
 
+/// A new version needs its own source: `version` alone relabels the old source (for Xfce
+/// packages `src` is computed from the version the package was defined with).
+fn source(cx: &mut Context<'_>, name: &str, over: &crate::spec::Override) {
+    let here = key_path![keys::OVERRIDES, name];
+    match (&over.version, &over.src_url, &over.src_hash) {
+        (Some(version), None, None) if !version.is_empty() && names::single_line(version).is_ok() => cx.report(
+            Diagnostic::new(
+                Code::VersionWithoutSource,
+                format!("override `{name}` changes the version but not the source: the package would keep its old source under the new version"),
+            )
+            .at(cx.span(&key_path![keys::OVERRIDES, name, keys::VERSION]), "only the label changes")
+            .help("add `src-url = \"https://…/NAME-VERSION.tar.gz\"` and `src-hash = \"sha256-…\"` (`nix hash to-sri --type sha256 $(nix-prefetch-url URL)` prints it), or remove `version` and keep only `patches`"),
+        ),
+        (_, Some(_), None) | (_, None, Some(_)) => cx.report(
+            Diagnostic::new(
+                Code::VersionWithoutSource,
+                format!("override `{name}` needs both `src-url` and `src-hash`"),
+            )
+            .at(cx.key_span(&here), "half a source")
+            .help("a download without its hash cannot be built by Nix, and a hash without its URL names nothing"),
+        ),
+        _ => {}
+    }
+    if let Some(url) = &over.src_url
+        && (names::single_line(url).is_err()
+            || !["https://", "http://", "mirror://"]
+                .iter()
+                .any(|scheme| url.starts_with(scheme)))
+    {
+        cx.report(
+            Diagnostic::new(
+                Code::BadFormat,
+                format!("`{}` is not a download URL", url.escape_debug()),
+            )
+            .at(
+                cx.span(&key_path![keys::OVERRIDES, name, keys::SRC_URL]),
+                "expected https://…",
+            )
+            .help(
+                "give the URL of the source archive, starting with https://, http:// or mirror://",
+            ),
+        );
+    }
+    if let Some(hash) = &over.src_hash
+        && !sri_sha256(hash)
+    {
+        cx.report(
+            Diagnostic::new(
+                Code::BadFormat,
+                format!("`{}` is not an SRI sha256 hash", hash.escape_debug()),
+            )
+            .at(cx.span(&key_path![keys::OVERRIDES, name, keys::SRC_HASH]), "expected sha256-… (44 base64 characters)")
+            .help("`nix hash to-sri --type sha256 $(nix-prefetch-url URL)` prints the hash of the file"),
+        );
+    }
+}
+
+/// `sha256-` followed by the 44-character base64 form of 32 bytes.
+fn sri_sha256(hash: &str) -> bool {
+    hash.strip_prefix("sha256-").is_some_and(|body| {
+        body.len() == 44
+            && body.ends_with('=')
+            && body[..43]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/')
+    })
+}
+
 /// `users.users.<name>.password` / `initialPassword` set through `[nixos]` are as plaintext as
 /// the `[users]` keys refused by the users check, so they are refused here too.
-fn plaintext_passwords(
-    cx: &mut Context<'_>,
-    key: &String,
-    path: &[String],
-    value: &serde_json::Value,
-) {
-    let mut found = false;
-    visit_leaves(path, value, 0, &mut |leaf| {
-        found |= matches!(leaf, [a, b, _, last] if a == "users" && b == "users" && (last == "password" || last == "initialPassword"));
-    });
-    if found {
+fn plaintext_password(cx: &mut Context<'_>, leaf: &Leaf) {
+    if leaf.under(&["users", "users", "*"])
+        && leaf.path.len() == 4
+        && (leaf.path[3] == "password" || leaf.path[3] == "initialPassword")
+    {
         cx.report(
             Diagnostic::new(
                 Code::PlaintextPassword,
                 format!(
                     "`{}` sets a plaintext password; it would be world-readable in the Nix store",
-                    key.escape_debug()
+                    leaf.dotted()
                 ),
             )
-            .at(
-                cx.key_span(&key_path![keys::NIXOS, key]),
-                "plaintext password",
-            )
+            .at(leaf.span.clone(), "plaintext password")
             .help("use `hashed-password-file` in [users.NAME] instead"),
         );
-    }
-}
-
-/// Calls `f` with the full option path of every leaf of `value` (tables are descended, up to the
-/// spec's nesting cap).
-fn visit_leaves(
-    path: &[String],
-    value: &serde_json::Value,
-    depth: usize,
-    f: &mut dyn FnMut(&[String]),
-) {
-    match value {
-        serde_json::Value::Object(members) if depth < crate::tree::MAX_DEPTH => {
-            for (name, member) in members {
-                let mut deeper = path.to_vec();
-                deeper.push(name.clone());
-                visit_leaves(&deeper, member, depth + 1, f);
-            }
-        }
-        _ => f(path),
     }
 }

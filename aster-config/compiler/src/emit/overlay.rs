@@ -1,7 +1,8 @@
 //! `overlays/<name>.nix`: one nixpkgs overlay per `[overrides.<name>]`.
 //!
 //! The overlay re-versions and patches the package with `overrideAttrs`, appending the spec's
-//! patches to the package's own. A nested attribute (`xfce.xfdesktop`) is replaced inside its
+//! patches to the package's own; a new version always comes with its own source
+//! (`src = final.fetchurl { url; hash; }`), which the check demands. A nested attribute (`xfce.xfdesktop`) is replaced inside its
 //! parent: through `overrideScope` when the parent is a package scope (so the scope's other
 //! members see the new package), and with `//` when it is a plain attribute set.
 
@@ -16,6 +17,18 @@ pub fn render(source: &SourceFile, name: &str, over: &Override) -> String {
     let mut changes = Vec::new();
     if let Some(version) = &over.version {
         changes.push(Binding::new(vec!["version".into()], Expr::str(version)));
+    }
+    if let (Some(url), Some(hash)) = (&over.src_url, &over.src_hash) {
+        changes.push(Binding::new(
+            vec!["src".into()],
+            Expr::apply(
+                Expr::select(Expr::Var("final"), &["fetchurl"]),
+                vec![Expr::Attrs(vec![
+                    Binding::new(vec!["url".into()], Expr::str(url)),
+                    Binding::new(vec!["hash".into()], Expr::str(hash)),
+                ])],
+            ),
+        ));
     }
     if !over.patches.is_empty() {
         let own = Expr::SelectOr(

@@ -587,9 +587,10 @@ pub fn service_tcp_ports(spec: &Spec) -> Vec<(u16, ServiceName)> {
     ports
 }
 
-/// `[networking]` — networking.* (tasks/network-interfaces.nix, services/networking/firewall.nix)
-/// and environment.etc."resolv.conf" (system/etc/etc.nix): resolvconf is off on Asterinas NixOS,
-/// so the name servers are written to /etc/resolv.conf directly.
+/// `[networking]` — networking.nameservers and networking.useDHCP (tasks/network-interfaces.nix),
+/// networking.firewall.enable (services/networking/firewall.nix) and
+/// environment.etc."resolv.conf" (system/etc/etc.nix): resolvconf is off on Asterinas NixOS, so
+/// the name servers are written to /etc/resolv.conf directly.
 fn networking(spec: &Spec) -> Section {
     let net = &spec.networking;
     let mut bindings = Vec::new();
@@ -623,69 +624,14 @@ fn networking(spec: &Spec) -> Section {
         ));
     }
     bindings.push(set(table::NETWORKING_USE_DHCP, Expr::Bool(net.dhcp)));
-    for (name, interface) in &net.interfaces {
-        let addresses = interface
-            .addresses
-            .iter()
-            .filter_map(Parsed::valid)
-            .map(|cidr| {
-                Expr::Attrs(vec![
-                    Binding::new(vec!["address".into()], Expr::str(cidr.address.to_string())),
-                    Binding::new(
-                        vec!["prefixLength".into()],
-                        Expr::Int(i64::from(cidr.prefix)),
-                    ),
-                ])
-            })
-            .collect();
-        bindings.push(set_named(
-            table::NETWORKING_INTERFACES_NAME_IPV4_ADDRESSES,
-            &[name],
-            Expr::List(addresses),
-        ));
-    }
-    if let Some(gateway) = net.gateway.as_ref().and_then(Parsed::valid) {
-        bindings.push(set(
-            table::NETWORKING_DEFAULT_GATEWAY,
-            Expr::str(gateway.to_string()),
-        ));
-    }
-    bindings.push(set(
-        table::NETWORKING_FIREWALL_ENABLE,
-        Expr::Bool(net.firewall.enable),
+    // Static addresses and the gateway are refused by the check (no udev device units, no
+    // network-setup.service on Asterinas), so they never reach the output. The firewall is
+    // always off: the kernel has no packet filter, and firewall.service would fail at boot;
+    // the check warns when the spec opens ports or asks for the firewall.
+    bindings.push(commented(
+        "Asterinas has no packet filter (no netfilter): every listening port is reachable.",
+        set(table::NETWORKING_FIREWALL_ENABLE, Expr::Bool(false)),
     ));
-    let service_ports = service_tcp_ports(spec);
-    let tcp: BTreeSet<u16> = net
-        .firewall
-        .allowed_tcp_ports
-        .iter()
-        .copied()
-        .chain(service_ports.iter().map(|(p, _)| *p))
-        .collect();
-    if !tcp.is_empty() {
-        let mut binding = set(
-            table::NETWORKING_FIREWALL_ALLOWED_TCPPORTS,
-            ports(&tcp.into_iter().collect::<Vec<_>>()),
-        );
-        if !service_ports.is_empty() {
-            let opened: Vec<String> = service_ports
-                .iter()
-                .map(|(p, s)| format!("{p} for {s}"))
-                .collect();
-            binding.comment = vec![format!(
-                "Opened by services with open-firewall: {}.",
-                opened.join(", ")
-            )];
-        }
-        bindings.push(binding);
-    }
-    let udp: BTreeSet<u16> = net.firewall.allowed_udp_ports.iter().copied().collect();
-    if !udp.is_empty() {
-        bindings.push(set(
-            table::NETWORKING_FIREWALL_ALLOWED_UDPPORTS,
-            ports(&udp.into_iter().collect::<Vec<_>>()),
-        ));
-    }
     Section {
         title: "[networking]".into(),
         bindings,
@@ -728,7 +674,11 @@ mod tests {
             table::SERVICES_XSERVER_DESKTOP_MANAGER_XFCE_ENABLE.instantiate(&[])
         );
         let spec_services: Vec<&str> = ServiceName::ALL.iter().map(|n| n.as_str()).collect();
-        for row in catalog.services() {
+        for row in catalog
+            .services()
+            .iter()
+            .filter(|s| s.kind != aster_distro::ServiceKind::Module)
+        {
             assert!(
                 spec_services.contains(&row.name.as_str()) || row.name == "xfce",
                 "services.toml has `{}`, which the spec cannot turn on",

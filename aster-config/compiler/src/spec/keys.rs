@@ -115,8 +115,22 @@ pub const TIMEZONE: &str = "timezone";
 pub const USERS: &str = "users";
 /// `version`
 pub const VERSION: &str = "version";
+/// `allowed-tcp-ports`
+pub const ALLOWED_TCP_PORTS: &str = "allowed-tcp-ports";
+/// `allowed-udp-ports`
+pub const ALLOWED_UDP_PORTS: &str = "allowed-udp-ports";
+/// `console`
+pub const CONSOLE: &str = "console";
+/// `default`
+pub const DEFAULT: &str = "default";
+/// `enable`
+pub const ENABLE: &str = "enable";
 /// `open-firewall`
 pub const OPEN_FIREWALL: &str = "open-firewall";
+/// `src-hash`
+pub const SRC_HASH: &str = "src-hash";
+/// `src-url`
+pub const SRC_URL: &str = "src-url";
 
 #[cfg(test)]
 mod tests {
@@ -199,7 +213,14 @@ mod tests {
             super::TIMEZONE,
             super::USERS,
             super::VERSION,
+            super::ALLOWED_TCP_PORTS,
+            super::ALLOWED_UDP_PORTS,
+            super::CONSOLE,
+            super::DEFAULT,
+            super::ENABLE,
             super::OPEN_FIREWALL,
+            super::SRC_HASH,
+            super::SRC_URL,
         ] {
             assert!(names.contains(key), "`{key}` is not a key of the spec");
         }

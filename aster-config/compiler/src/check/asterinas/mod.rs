@@ -7,6 +7,7 @@
 
 mod forced;
 mod kernel;
+mod modules;
 mod software;
 
 use super::Context;
@@ -15,6 +16,7 @@ pub fn check(cx: &mut Context<'_>) {
     software::check(cx);
     kernel::check(cx);
     forced::check(cx);
+    modules::check(cx);
 }
 
 /// The sentence a kernel capability id stands for, e.g. "PID namespaces (unsupported): …".

@@ -69,7 +69,11 @@ fn packages(cx: &mut Context<'_>) {
     }
 }
 
-fn broken_help(reason: Option<&str>, needs: &[String], alternative: Option<&str>) -> String {
+pub(super) fn broken_help(
+    reason: Option<&str>,
+    needs: &[String],
+    alternative: Option<&str>,
+) -> String {
     let mut help = reason
         .unwrap_or("upstream reports it as not working")
         .to_owned();
@@ -187,15 +191,25 @@ fn desktop(cx: &mut Context<'_>) {
 }
 
 /// One warning listing every documented limit of a verified service.
-fn limitation(name: &str, facts: &[String], source: &str) -> Diagnostic {
+pub(super) fn limitation(name: &str, facts: &[String], source: &str) -> Diagnostic {
     let mut help = facts
         .iter()
         .map(|f| format!("- {f}"))
         .collect::<Vec<_>>()
         .join("\n");
-    help.push_str(&format!(
-        "\n(source: {source}; add `allow-untested = [\"{name}\"]` under [services] to acknowledge)"
-    ));
+    // `services.allow-untested` acknowledges desktops too, though a desktop is not a service:
+    // say where the list is without calling the desktop one.
+    let desktop = catalog()
+        .service(name)
+        .is_some_and(|s| s.kind == aster_distro::ServiceKind::Desktop);
+    let acknowledge = if desktop {
+        format!(
+            "to acknowledge, add `allow-untested = [\"{name}\"]` to [services]: that list takes desktops as well as services"
+        )
+    } else {
+        format!("add `allow-untested = [\"{name}\"]` under [services] to acknowledge")
+    };
+    help.push_str(&format!("\n(source: {source}; {acknowledge})"));
     Diagnostic::new(
         Code::Limitation,
         format!("`{name}` works on Asterinas NixOS with limits worth knowing"),
