@@ -2,7 +2,8 @@
 //!
 //! Proptest generates specs whose free-text places hold arbitrary text — `${`, `''`, `\`, `"`,
 //! `$${`, line breaks, tabs, control characters, non-ASCII, empty strings, NUL — and arbitrary
-//! raw `[nixos]` values: nested tables with arbitrary keys, arrays, every `i64`, every `f64`.
+//! raw `[nixos]` values: nested tables with arbitrary keys, arrays, every `i64`, every `f64`, and
+//! text of several lines, which the printer writes as indented strings (`''…''`).
 //! The places are the ones where the spec accepts free text and the compiler writes it into Nix:
 //! `[nixos]` option paths (bare and quoted names) and their values, a user's `description`,
 //! `hashed-password` and SSH key comment, `kernel.image`, `kernel.stage-2-hook`, `kernel.params`,
@@ -281,7 +282,7 @@ fn values_reach_nix_unchanged_or_are_refused_with_a_code() {
         Config::default(),
         TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes),
     );
-    let strategy = model::case();
+    let strategy = model::case_with_lines();
     let started = Instant::now();
     let scratch = tempfile::tempdir().expect("temp dir");
     let mut tally = Tally {

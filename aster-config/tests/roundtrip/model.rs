@@ -136,6 +136,25 @@ pub fn text(max_pieces: usize) -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..max_pieces).prop_map(|pieces| pieces.concat())
 }
 
+/// Text of several lines that the printer writes as an indented string (`''…''`): no control
+/// characters but line breaks and tabs, lines that start or end with spaces, empty lines, and
+/// the sequences that form's escaping handles (`''`, `${`, a `'` before the closing quotes).
+pub fn multi_line_text() -> impl Strategy<Value = String> {
+    let plain = TRICKY
+        .iter()
+        .copied()
+        .filter(|t| !t.chars().any(|c| c.is_control() && c != '\t'))
+        .collect::<Vec<_>>();
+    let piece = prop_oneof![
+        3 => prop::sample::select(plain).prop_map(str::to_owned),
+        2 => "[a-z ]{1,6}",
+        1 => prop::sample::select(vec!["'", "  ", "\t", "$", "'${", "''${", "''\\"])
+            .prop_map(str::to_owned),
+    ];
+    let line = prop::collection::vec(piece, 0..5).prop_map(|pieces| pieces.concat());
+    prop::collection::vec(line, 2..5).prop_map(|lines| lines.join("\n"))
+}
+
 pub fn float() -> impl Strategy<Value = f64> {
     prop_oneof![
         4 => proptest::num::f64::ANY,
@@ -224,6 +243,21 @@ pub fn case() -> BoxedStrategy<Case> {
                 }
             },
         )
+        .boxed()
+}
+
+/// [`case`] with one more `[nixos]` entry, `rt.lines`, whose value is text of several lines, so
+/// every case also exercises indented strings. (A separate strategy, so the cases `case` draws
+/// for other tests stay as they were.)
+pub fn case_with_lines() -> BoxedStrategy<Case> {
+    (case(), multi_line_text())
+        .prop_map(|(mut case, lines)| {
+            let names = vec!["rt".to_owned(), "lines".to_owned()];
+            if !case.nixos.iter().any(|(n, _)| *n == names) {
+                case.nixos.push((names, Raw::Str(lines)));
+            }
+            case
+        })
         .boxed()
 }
 

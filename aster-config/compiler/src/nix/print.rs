@@ -3,9 +3,10 @@
 //! The layout follows the style of hand-written NixOS configurations: two-space indentation,
 //! one binding per line, short lists of plain values on one line and longer ones one item per
 //! line, a space inside brackets and braces. Negative numbers are parenthesized so they stay
-//! single list items. The output is deterministic: the same tree always gives the same bytes.
+//! single list items. Text of several lines is an indented string (`''…''`), one line of text
+//! per line of Nix, when that form holds it exactly. The output is deterministic: the same tree always gives the same bytes.
 
-use super::escape::{attr_name, string_literal};
+use super::escape::{attr_name, indented_string, string_literal};
 use super::{Binding, Expr, Op, Params};
 use std::fmt::Write as _;
 
@@ -31,7 +32,10 @@ fn write_expr(out: &mut String, expr: &Expr, level: usize) {
         Expr::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Expr::Int(i) => write_int(out, *i),
         Expr::Float(f) => write_float(out, *f),
-        Expr::Str(s) => out.push_str(&string_literal(s)),
+        Expr::Str(s) => match indented_string(s, level * 2) {
+            Some(block) => out.push_str(&block),
+            None => out.push_str(&string_literal(s)),
+        },
         Expr::Path(p) => write_path(out, p),
         Expr::Var(name) => out.push_str(name),
         Expr::Select(base, path) => {
