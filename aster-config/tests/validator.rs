@@ -12,9 +12,10 @@
 //!
 //! The differences the comparison allows, each on purpose and each narrow:
 //!
-//! - `{"not": {}}` marks keys that exist only so a later check can refuse them with a reason
-//!   (`users.*.password`): `jsonschema` refuses them, the shape check lets them through and the
-//!   meaning checks report them (`AC03xx`). Such `not` errors are left out.
+//! - `x-aster-refused` names keys left out of `properties` so that a later check can refuse them
+//!   with a reason (`users.*.password`): `jsonschema` calls them additional properties, the shape
+//!   check lets them through and the meaning checks report them (`AC03xx`). Those keys are left
+//!   out of `jsonschema`'s reports.
 //! - Integer `format`s (`uint16`, `uint32`, …) are bounds for the hand-written validator (a value
 //!   must fit the Rust field), but unknown formats to `jsonschema`. The copy of the schema given
 //!   to `jsonschema` carries those bounds as explicit `minimum`/`maximum`.
@@ -44,6 +45,21 @@ use std::path::PathBuf;
 
 /// Keywords whose value is one schema.
 const SCHEMA_VALUED: &[&str] = &["items", "additionalProperties", "not"];
+
+/// Keys some table schema names in `x-aster-refused` (refused by a meaning check, not the shape).
+fn refused_keys(schema: &Value, out: &mut BTreeSet<String>) {
+    match schema {
+        Value::Object(members) => {
+            // `aster-compiler`'s `validate::REFUSED_KEYWORD`.
+            if let Some(Value::Object(keys)) = members.get("x-aster-refused") {
+                out.extend(keys.keys().cloned());
+            }
+            members.values().for_each(|v| refused_keys(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| refused_keys(v, out)),
+        _ => {}
+    }
+}
 /// Keywords whose value is a list of schemas.
 const LIST_VALUED: &[&str] = &["allOf", "anyOf", "oneOf"];
 /// Keywords whose value maps names to schemas.
@@ -86,7 +102,6 @@ fn unsupported(schema: &Value, at: &str, problems: &mut Vec<String>) {
 fn limit_broken(keyword: &str, value: &Value) -> Option<String> {
     let strings_only = |values: &[Value]| values.iter().all(Value::is_string);
     let broken = match keyword {
-        "not" => value != &Value::Object(Map::new()),
         "enum" => !value.as_array().is_some_and(|v| strings_only(v)),
         // Integer formats are bounds; other formats are annotations (see SUPPORTED_KEYWORDS).
         "const" | "format" => !value.is_string(),
@@ -264,12 +279,18 @@ fn jsonschema_places(
 ) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut places = BTreeSet::new();
     let mut alternatives = BTreeSet::new();
+    let mut refused = BTreeSet::new();
+    refused_keys(aster_compiler::schema::spec_schema(), &mut refused);
     for error in validator.iter_errors(instance) {
         let at = error.instance_path().as_str().to_owned();
         match error.kind() {
-            ValidationErrorKind::Not { schema } if schema == &Value::Object(Map::new()) => {}
             ValidationErrorKind::AdditionalProperties { unexpected } => {
-                places.extend(unexpected.iter().map(|key| format!("{at}/{}", escape(key))));
+                places.extend(
+                    unexpected
+                        .iter()
+                        .filter(|key| !refused.contains(key.as_str()))
+                        .map(|key| format!("{at}/{}", escape(key))),
+                );
             }
             ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
                 alternatives.insert(at.clone());

@@ -19,9 +19,9 @@ pub struct Args {
 pub enum Preset {
     /// A bare system with a few tools.
     Minimal,
-    /// SSH and a web server behind the firewall.
+    /// SSH and a static web site (check asks for your SSH key first).
     Server,
-    /// The Xfce desktop with a browser.
+    /// The Xfce desktop (set up at install time).
     Desktop,
     /// Podman for containers.
     ContainerHost,

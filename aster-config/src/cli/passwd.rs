@@ -129,11 +129,13 @@ fn non_empty(password: String) -> Result<String, String> {
     }
 }
 
-/// Asks on the terminal with echo off, and turns echo back on whatever happens.
+/// Asks on the terminal with echo off, and turns echo back on whatever happens. Echo goes off
+/// before the prompt is shown: what is typed (or pasted) as soon as the prompt appears must not
+/// reach the screen.
 fn ask(prompt: &str) -> Result<String, String> {
+    let echo_off = stty("-echo");
     eprint!("{prompt}");
     let _ = std::io::stderr().flush();
-    let echo_off = stty("-echo");
     let line = read_line();
     if echo_off {
         stty("echo");

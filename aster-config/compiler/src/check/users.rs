@@ -52,7 +52,7 @@ pub fn check(cx: &mut Context<'_>) {
                 cx.report(
                     Diagnostic::new(Code::PlaintextPassword, format!("user `{name}` has a plaintext `{key}`; it would be world-readable in the Nix store"))
                         .at(cx.key_span(&key_path![keys::USERS, name, key]), "plaintext password")
-                        .help("create a hash with `mkpasswd -m yescrypt`, store it in a root-only file on the machine, and set `hashed-password-file = \"/etc/secrets/NAME.hash\"`"),
+                        .help(format!("on the machine, run `sudo aster-config passwd {name}`: it asks for the password twice and writes its hash to /etc/secrets/{name}.hash, readable only by root; then write `hashed-password-file = \"/etc/secrets/{name}.hash\"` here instead")),
                 );
             }
         }

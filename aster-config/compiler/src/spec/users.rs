@@ -1,7 +1,10 @@
 //! `[users.NAME]`: login users.
 //!
 //! Every spec user is a normal (human) user. Plaintext passwords are refused: the keys exist in
-//! the types only so that the check pass can explain why, instead of calling them unknown.
+//! the types only so that the check pass can explain why, instead of calling them unknown. They
+//! are left out of the schema's `properties` (so editors say "'password' was unexpected" and never
+//! repeat the value, as a `not` schema made them do) and named in its `x-aster-refused` list,
+//! which tells the shape check to let them through to that explanation.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -9,6 +12,10 @@ use serde::{Deserialize, Serialize};
 /// One login user.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+#[schemars(extend("x-aster-refused" = {
+    "password": REFUSED_PASSWORD,
+    "initial-password": REFUSED_PASSWORD,
+}))]
 pub struct User {
     /// Full name or other description (no `:` and no line breaks).
     pub description: Option<String>,
@@ -27,21 +34,16 @@ pub struct User {
     pub uid: Option<u32>,
     /// Refused: a plaintext password would be world-readable in the Nix store. Use
     /// `hashed-password-file`.
-    #[schemars(schema_with = "refused")]
+    #[schemars(skip)]
     pub password: Option<serde_json::Value>,
     /// Refused: a plaintext password would be world-readable in the Nix store. Use
     /// `hashed-password-file`.
-    #[schemars(schema_with = "refused")]
+    #[schemars(skip)]
     pub initial_password: Option<serde_json::Value>,
 }
 
-/// The schema of a key that exists only to be refused with an explanation.
-fn refused(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({
-        "not": {},
-        "description": "Refused: plaintext passwords end up world-readable in the Nix store. Use `hashed-password-file`."
-    })
-}
+/// Why `password` and `initial-password` are refused, in the schema's `x-aster-refused` list.
+const REFUSED_PASSWORD: &str = "Refused: plaintext passwords end up world-readable in the Nix store. Use `hashed-password-file` (`aster-config passwd USER` writes the file).";
 
 /// Login shells aster-config can set up (including the `programs.*.enable` NixOS needs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

@@ -9,8 +9,10 @@
 //! It understands the part of JSON Schema that `schemars` produces for the spec types, listed in
 //! [`SUPPORTED_KEYWORDS`]: `$ref`, `type`, `properties`, `additionalProperties`, `required`,
 //! `items`, `enum`, `const`, `oneOf`/`anyOf`/`allOf`, `minimum`/`maximum`,
-//! `minLength`/`maxLength`, the integer `format`s, and `{"not": {}}`, which marks a key that
-//! exists only so that a later check can refuse it with a reason. A test walks the generated
+//! `minLength`/`maxLength`, the integer `format`s, and `x-aster-refused`, an extension keyword
+//! that names keys left out of `properties` on purpose (plaintext passwords): editors call them
+//! unexpected, without repeating their value, and this check lets them through so that a later
+//! check refuses them with the reason and the way to do it right. A test walks the generated
 //! schema and fails on any other keyword, and compares this validator with the `jsonschema`
 //! crate on every fixture (`aster-config/tests/validator.rs`).
 
@@ -21,10 +23,9 @@ use serde_json::{Map, Value as Json};
 /// Every JSON Schema keyword this validator knows. Anything else in the schema would be ignored
 /// silently, so a test fails when the generated schema uses a keyword that is not listed.
 ///
-/// Limits within these keywords (also checked by that test): `not` only as `{"not": {}}`,
-/// `enum` and `const` only with strings, `items` only as one schema (no tuples), `$ref` only
-/// to `#/…` in the same document, `oneOf` treated like `anyOf` (the first alternative that fits
-/// wins). `format` bounds integers when it names an integer type (`uint16`, `int32`, …); any
+/// Limits within these keywords (also checked by that test): `enum` and `const` only with
+/// strings, `items` only as one schema (no tuples), `$ref` only to `#/…` in the same document,
+/// `oneOf` treated like `anyOf` (the first alternative that fits wins). `format` bounds integers when it names an integer type (`uint16`, `int32`, …); any
 /// other format (`ipv4`, `ipv4-cidr`, …) is an annotation for editors, as JSON Schema allows,
 /// and such values are checked with a reason by the meaning checks (`AC03xx`).
 pub const SUPPORTED_KEYWORDS: &[&str] = &[
@@ -40,7 +41,6 @@ pub const SUPPORTED_KEYWORDS: &[&str] = &[
     "oneOf",
     "anyOf",
     "allOf",
-    "not",
     "minimum",
     "maximum",
     "minLength",
@@ -56,7 +56,13 @@ pub const SUPPORTED_KEYWORDS: &[&str] = &[
     "default",
     "examples",
     "deprecated",
+    // Ours: keys refused by a later check with a reason (see the module documentation).
+    REFUSED_KEYWORD,
 ];
+
+/// The extension keyword of a table schema that maps keys left out of `properties` on purpose to
+/// why; the shape check lets them through for the meaning check that refuses them.
+pub const REFUSED_KEYWORD: &str = "x-aster-refused";
 
 /// Checks `root` against `schema` and returns the valid part of the document as JSON.
 pub fn check(root: &Node, schema: &Json, diagnostics: &mut Diagnostics) -> Json {
@@ -150,12 +156,6 @@ impl<'s> Validator<'s, '_> {
             }
             _ => {}
         }
-        if schema
-            .get("not")
-            .is_some_and(|n| n.as_object().is_some_and(Map::is_empty))
-        {
-            return self.any(node, path);
-        }
         if let Some(Json::Array(parts)) = schema.get("allOf") {
             // schemars writes a described reference as `allOf: [ {$ref} ]`; every part must hold.
             let mut value = None;
@@ -210,6 +210,11 @@ impl<'s> Validator<'s, '_> {
             match child_schema {
                 Some(child_schema) => {
                     if let Some(value) = self.node(child, child_schema, path) {
+                        out.insert(key.clone(), value);
+                    }
+                }
+                None if refused(schema, key) => {
+                    if let Some(value) = self.any(child, path) {
                         out.insert(key.clone(), value);
                     }
                 }
@@ -587,6 +592,14 @@ GPU drivers (DRM/KMS), udev and systemd-logind seats, which Asterinas does not h
 on X11 over the plain framebuffer without them. Write `environment = \"xfce\"`";
 
 /// The boolean a yes/no word in quotes stands for (`"no"`, `"Yes"`, `"on"`, `"false"`, `"1"`).
+/// True when the table schema names `key` in its [`REFUSED_KEYWORD`] list.
+fn refused(schema: &Json, key: &str) -> bool {
+    schema
+        .get(REFUSED_KEYWORD)
+        .and_then(Json::as_object)
+        .is_some_and(|keys| keys.contains_key(key))
+}
+
 fn yes_no(text: &str) -> Option<bool> {
     match text.trim().to_ascii_lowercase().as_str() {
         "yes" | "y" | "true" | "on" | "1" | "enable" | "enabled" => Some(true),
