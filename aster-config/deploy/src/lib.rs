@@ -8,7 +8,7 @@
 //! ```text
 //! <root>/etc/nixos/                       the target; only managed files are ever written
 //!   .aster-config-staging-<pid>-<start>/   new files, staged beside the target (same file system)
-//! <root>/var/lib/aster-config/            state, see docs/deploy.md
+//! <root>/var/lib/aster-config/            state, see docs/src/deploy.md
 //!   lock                                  flock(2) + owner (pid, start time, command)
 //!   transaction.json                      present only while files are being replaced or rebuilt
 //!   current                               the generation whose files are in /etc/nixos
@@ -18,7 +18,8 @@
 //! ```
 //!
 //! The modules follow an apply from start to end: [`files`] reads what is installed, [`summary`]
-//! and [`plan`] compare it with the new output, [`stage`] writes the new files beside the target,
+//! and [`plan`] compare it with the new output ([`install_time`]: what cannot be added to a
+//! running system), [`stage`] writes the new files beside the target,
 //! [`lock`] keeps two runs apart, [`generations`] records every set of managed files, [`swap`]
 //! replaces them under a journal, [`rebuild`] runs `nixos-rebuild`, [`recover`] finishes or undoes
 //! whatever an interrupted run left, and [`session`] strings the steps together. Nothing here
@@ -27,6 +28,7 @@
 pub mod fault;
 pub mod files;
 pub mod generations;
+pub mod install_time;
 pub mod lock;
 pub mod plan;
 pub mod proc;

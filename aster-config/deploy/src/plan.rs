@@ -112,6 +112,8 @@ pub struct Plan {
     pub files: Vec<FileChange>,
     /// Things to know before applying (missing distro files, leftovers of interrupted runs).
     pub warnings: Vec<String>,
+    /// Install-time-only entries the new spec adds to a running system; `apply` refuses them.
+    pub install_time: Vec<super::install_time::InstallTimeOnly>,
 }
 
 impl Plan {
@@ -120,6 +122,26 @@ impl Plan {
         self.files
             .iter()
             .any(|f| f.kind != FileChangeKind::Unchanged)
+    }
+
+    /// The managed paths whose contents change, sorted.
+    pub fn changed_paths(&self) -> Vec<&str> {
+        self.files
+            .iter()
+            .filter(|f| f.kind != FileChangeKind::Unchanged)
+            .map(|f| f.path.as_str())
+            .collect()
+    }
+
+    /// One line for `aster-config generations`: the spec's changes, or, when no setting of the
+    /// spec changed but files did (an imported module, a patch), the files that changed.
+    pub fn one_line(&self) -> String {
+        let changed = self.changed_paths();
+        if self.changes.is_empty() && !changed.is_empty() {
+            format!("files changed: {}", changed.join(", "))
+        } else {
+            self.changes.one_line()
+        }
     }
 
     /// Compares the installed managed files with `desired`.

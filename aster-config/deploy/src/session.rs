@@ -210,11 +210,13 @@ pub fn plan(target: &Target, installed: &Installed, desired: &Desired) -> Plan {
             distro.display()
         ));
     }
+    let install_time = super::install_time::added(before, desired.spec().unwrap_or(&empty));
     Plan {
         baseline,
         changes,
         files,
         warnings,
+        install_time,
     }
 }
 
@@ -365,7 +367,7 @@ impl Locked {
                         origin: Origin::Spec,
                         spec_name: Some(name.clone()),
                         spec_sha256: Some(sha256.clone()),
-                        summary: self.prepared.plan.changes.one_line(),
+                        summary: self.prepared.plan.one_line(),
                         spec: Some(spec.clone()),
                         state: State::Pending,
                     },

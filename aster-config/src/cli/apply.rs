@@ -3,13 +3,15 @@
 //! back if it fails. Also the steps `rollback` shares: picking the action, the privilege check,
 //! the confirmation, and running the rebuild with its output streamed.
 //!
-//! Exit codes: 0 done (or nothing to do, or declined), 1 the spec has errors, 2 usage or I/O
+//! Exit codes: 0 done (or nothing to do, or declined), 1 the spec has errors (or adds what must
+//! be there at install time, such as the Xfce desktop, to a running system), 2 usage or I/O
 //! problems (including a held lock and a refused confirmation), 4 `nixos-rebuild` failed and the
 //! previous files were put back.
 
 use super::plan::{compile, fail, render, report_findings, use_color};
 use super::render::{Style, usage_error};
-use super::{ColorChoice, EXIT_OK, EXIT_USAGE};
+use super::{ColorChoice, EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE};
+use aster_deploy::install_time::Evidence;
 use aster_deploy::rebuild::{self, Event, RebuildCommand};
 use aster_deploy::recover::Finding;
 use aster_deploy::session::{self, Intent, Locked, Prepared, RebuildEnd, Report};
@@ -106,6 +108,10 @@ pub fn run(args: &Args, style: &Style, color: ColorChoice) -> u8 {
             use_color(color, std::io::stdout().is_terminal())
         )
     );
+    if let Some(code) = refuse_install_time_only(&prepared) {
+        prepared.discard();
+        return code;
+    }
     if intent == Intent::NothingToDo {
         say!(
             "\nNothing to do: the files in {} already match this spec and `nixos-rebuild {}` succeeded on them.",
@@ -125,6 +131,25 @@ pub fn run(args: &Args, style: &Style, color: ColorChoice) -> u8 {
         how,
         intent == Intent::RebuildOnly,
     )
+}
+
+/// Refuses (exit 1) a spec that adds an install-time-only entry (the Xfce desktop) to a system
+/// whose recorded spec does not have it: every check passes, yet the desktop would not start.
+/// Without a recorded spec the plan's warning is all that can be said.
+fn refuse_install_time_only(prepared: &Prepared) -> Option<u8> {
+    let refused: Vec<_> = prepared
+        .plan()
+        .install_time
+        .iter()
+        .filter(|i| i.evidence == Evidence::PreviousSpecLacksIt)
+        .collect();
+    if refused.is_empty() {
+        return None;
+    }
+    for item in refused {
+        eprintln!("error: not applied: {item}");
+    }
+    Some(EXIT_SPEC_ERRORS)
 }
 
 /// The root check, the `nixos-rebuild` lookup and the report of leftovers, before anything is

@@ -7,6 +7,7 @@
 use super::render::{Style, usage_error};
 use super::{ColorChoice, EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, Format, read_spec};
 use aster_deploy::Target;
+use aster_deploy::install_time::Evidence;
 use aster_deploy::plan::{Baseline, FileChangeKind, FileNote, Plan};
 use aster_deploy::recover::{self, Finding};
 use aster_deploy::session::{self, Desired};
@@ -143,7 +144,7 @@ pub fn render(plan: &Plan, target: &Target, color: bool) -> String {
         ),
     };
     let _ = writeln!(out, "{baseline}\n");
-    render_changes(&mut out, &plan.changes);
+    render_changes(&mut out, &plan.changes, &plan.changed_paths());
     out.push('\n');
     let _ = writeln!(out, "Managed files:");
     for file in &plan.files {
@@ -166,6 +167,9 @@ pub fn render(plan: &Plan, target: &Target, color: bool) -> String {
     }
     for warning in &plan.warnings {
         let _ = writeln!(out, "\nwarning: {warning}");
+    }
+    for item in &plan.install_time {
+        let _ = writeln!(out, "\nwarning: {item}");
     }
     for file in &plan.files {
         let diff = file.unified_diff();
@@ -196,9 +200,19 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-fn render_changes(out: &mut String, changes: &SpecChanges) {
+/// The spec's changes; when no setting changed but files do (an imported module or a patch
+/// read from disk), says which files, so an edit outside the spec is not reported as nothing.
+fn render_changes(out: &mut String, changes: &SpecChanges, changed_files: &[&str]) {
     if changes.is_empty() {
-        let _ = writeln!(out, "  No setting changed.");
+        if changed_files.is_empty() {
+            let _ = writeln!(out, "  No setting changed.");
+        } else {
+            let _ = writeln!(
+                out,
+                "  No setting of the spec changed; files changed: {}",
+                changed_files.join(", ")
+            );
+        }
         return;
     }
     let mut line = |label: &str, items: Vec<String>| {
@@ -318,6 +332,13 @@ fn json(name: &str, target: &Target, plan: &Plan) -> String {
         },
         "files": files,
         "warnings": plan.warnings,
+        "install-time-only": plan.install_time.iter().map(|i| serde_json::json!({
+            "name": i.name,
+            "section": i.section,
+            "reason": i.reason,
+            "previous-spec-lacks-it": i.evidence == Evidence::PreviousSpecLacksIt,
+            "message": i.to_string(),
+        })).collect::<Vec<_>>(),
     });
     serde_json::to_string_pretty(&document).unwrap_or_default()
 }
