@@ -1,7 +1,7 @@
 //! Every NixOS option the emitter writes is a row of the option table
 //! (`aster-config/compiler/data/nixos-options.toml`, compiled into `options::table`), and every
 //! row is written by at least one example or ok fixture, so no option goes untested. The option
-//! mapping in `docs/mapping.md` is generated from the same rows.
+//! mapping in `docs/src/mapping.md` is generated from the same rows.
 
 mod common;
 
@@ -93,12 +93,12 @@ fn mapping_reference_is_current() {
             row.module
         ));
     }
-    let path = root().join("docs/mapping.md");
+    let path = root().join("docs/src/mapping.md");
     if std::env::var_os("ASTER_UPDATE").is_some() {
         std::fs::write(&path, &text).unwrap();
     }
     assert!(
         std::fs::read_to_string(&path).unwrap_or_default() == text,
-        "docs/mapping.md is stale; run with ASTER_UPDATE=1"
+        "docs/src/mapping.md is stale; run with ASTER_UPDATE=1"
     );
 }
