@@ -40,7 +40,7 @@ fn main() {
 
 /// Parses and checks `catalog/*.toml` and writes `OUT_DIR/distro-catalog.postcard`.
 fn encode_catalog() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalog");
+    let dir = manifest_dir().join("catalog");
     let [packages, services, forced, rebuild, limitations] = [
         "packages.toml",
         "services.toml",
@@ -74,7 +74,7 @@ fn out_dir() -> PathBuf {
 
 /// Embeds the distro's `/etc/nixos` tree (`nixos/etc-nixos/`) as `OUT_DIR/etc_nixos.rs`.
 fn embed_etc_nixos() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("nixos/etc-nixos");
+    let root = manifest_dir().join("nixos/etc-nixos");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
@@ -112,4 +112,11 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {
             files.push((relative, path));
         }
     }
+}
+
+/// The crate's folder, read when the script runs: a build script binary compiled for one checkout
+/// may be reused for another (same target folder), and a path baked in at compile time would then
+/// read the wrong data.
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
 }

@@ -53,7 +53,7 @@ const FILES: [&str; 7] = [
 ];
 
 fn main() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let data = manifest_dir().join("data");
     let [
         architectures,
         features,
@@ -96,4 +96,11 @@ fn main() {
 fn read(path: &Path) -> String {
     println!("cargo:rerun-if-changed={}", path.display());
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// The crate's folder, read when the script runs: a build script binary compiled for one checkout
+/// may be reused for another (same target folder), and a path baked in at compile time would then
+/// read the wrong data.
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
 }

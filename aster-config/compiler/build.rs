@@ -4,10 +4,10 @@
 //! constant and a misspelt option cannot compile. Nothing is parsed at run time.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn main() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/nixos-options.toml");
+    let data = manifest_dir().join("data/nixos-options.toml");
     println!("cargo:rerun-if-changed={}", data.display());
     let text = std::fs::read_to_string(&data).expect("read data/nixos-options.toml");
     let document: toml::Table = toml::from_str(&text)
@@ -81,4 +81,11 @@ fn constant_name(path: &str) -> String {
         }
     }
     name
+}
+
+/// The crate's folder, read when the script runs: a build script binary compiled for one checkout
+/// may be reused for another (same target folder), and a path baked in at compile time would then
+/// read the wrong data.
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
 }

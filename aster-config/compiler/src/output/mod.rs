@@ -105,6 +105,7 @@ fn stage(tree: &OutputTree, staging: &Path) -> Result<(), WriteError> {
         .collect();
     let manifest = tree.manifest();
     files.push((MANIFEST_FILE.to_owned(), manifest.as_bytes()));
+    let mut written = Vec::with_capacity(files.len());
     for (relative, bytes) in files {
         let relative = Path::new(&relative);
         if !relative
@@ -120,9 +121,12 @@ fn stage(tree: &OutputTree, staging: &Path) -> Result<(), WriteError> {
             ));
         }
         let path = staging.join(relative);
-        atomic::write_new(&path, bytes).map_err(io(&path))?;
+        atomic::write_unsynced(&path, bytes).map_err(io(&path))?;
+        written.push(path);
     }
-    Ok(())
+    // Every file must be on disk before the folder is renamed into place; flushing them
+    // concurrently lets the file system commit them together (a fleet writes thousands).
+    atomic::sync_all(&written).map_err(|(path, e)| WriteError::Io(path, e))
 }
 
 fn swap_in(staging: &Path, target: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
