@@ -613,6 +613,10 @@ pub fn merged<'a>(entries: impl Iterator<Item = (&'a [String], &'a Raw)>) -> Jso
     fn insert<'a>(tree: &mut BTreeMap<String, Tree<'a>>, names: &[String], raw: &'a Raw) {
         match names {
             [] => {}
+            // An empty table merges with whatever else is set below the same name.
+            [last] if matches!(raw, Raw::Table(t) if t.is_empty()) => {
+                tree.entry(last.clone()).or_insert(Tree::Leaf(raw));
+            }
             [last] => {
                 tree.insert(last.clone(), Tree::Leaf(raw));
             }
@@ -620,6 +624,9 @@ pub fn merged<'a>(entries: impl Iterator<Item = (&'a [String], &'a Raw)>) -> Jso
                 let child = tree
                     .entry(first.clone())
                     .or_insert_with(|| Tree::Node(BTreeMap::new()));
+                if matches!(child, Tree::Leaf(Raw::Table(t)) if t.is_empty()) {
+                    *child = Tree::Node(BTreeMap::new());
+                }
                 if let Tree::Node(children) = child {
                     insert(children, rest, raw);
                 }

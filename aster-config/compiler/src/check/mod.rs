@@ -10,6 +10,7 @@
 //! that the capability rules see an option whichever road it took.
 
 mod asterinas;
+mod consistency;
 mod files;
 mod final_options;
 mod imports;
@@ -90,5 +91,6 @@ pub fn run(
     networking::check(&mut cx);
     nixos::check(&mut cx);
     asterinas::check(&mut cx);
+    consistency::check(&mut cx);
     attachments
 }

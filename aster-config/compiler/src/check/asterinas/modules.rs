@@ -15,14 +15,14 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::nix::parse_option_path;
 use aster_distro::{Service, Status, catalog};
 
-/// First segments under which `X.enable` turns on a NixOS module of its own.
+/// First segments under which `X.enable` turns on a NixOS module of its own (`programs.X` are
+/// mostly a package with its configuration, so they are left out).
 const MODULE_ROOTS: &[&str] = &[
     "services",
     "virtualisation",
     "networking",
     "hardware",
     "security",
-    "programs",
 ];
 
 pub fn check(cx: &mut Context<'_>) {

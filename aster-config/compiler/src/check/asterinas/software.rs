@@ -78,14 +78,19 @@ pub(super) fn broken_help(
         .unwrap_or("upstream reports it as not working")
         .to_owned();
     if !needs.is_empty() {
-        let missing: Vec<String> = needs.iter().map(|id| capability_reason(id)).collect();
-        help.push_str(&format!(
-            "\nmissing from the kernel: {}",
-            missing.join("; ")
-        ));
+        help.push_str("\nmissing from the kernel:");
+        for id in needs {
+            help.push_str("\n- ");
+            help.push_str(capability_reason(id).trim_end_matches('.'));
+        }
     }
-    if let Some(alternative) = alternative {
-        help.push_str(&format!("\nuse `{alternative}` instead"));
+    match alternative {
+        // The one alternative with a spec section of its own: show the lines to write.
+        Some(name) if name.starts_with("podman") => help.push_str(
+            "\nuse podman instead; in the spec write:\n  [services.podman]\n  docker-compat = true   # a `docker` command that runs podman",
+        ),
+        Some(alternative) => help.push_str(&format!("\nuse `{alternative}` instead")),
+        None => {}
     }
     help
 }
