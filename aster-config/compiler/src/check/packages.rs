@@ -19,6 +19,19 @@ pub fn check(cx: &mut Context<'_>) {
                     .help("write the package's attribute name as on search.nixos.org, e.g. \"git\" or \"xfce.mousepad\""),
             );
         }
+        if let Some(bare) = attr
+            .strip_prefix("pkgs.")
+            .filter(|b| names::attr_path(b).is_ok())
+        {
+            cx.report(
+                Diagnostic::new(
+                    Code::InvalidAttrPath,
+                    format!("`{attr}` names the package with Nix's `pkgs.` in front; the list takes the bare name"),
+                )
+                .at(cx.span(&here), "would become pkgs.pkgs.…")
+                .suggest(cx.span(&here), format!("\"{bare}\"")),
+            );
+        }
         if let Some(first) = first_seen.insert(attr, index) {
             first_seen.insert(attr, first);
             cx.report(

@@ -64,18 +64,15 @@ pub fn check(cx: &mut Context<'_>) {
             .help("use a name such as \"en_US.UTF-8\", \"de_DE.UTF-8\" or \"C.UTF-8\""),
         );
     }
-    if !state_version_is_valid(&system.state_version) {
+    if let Err(why) = state_version_problem(&system.state_version) {
         cx.report(
             Diagnostic::new(
                 Code::InvalidStateVersion,
-                format!(
-                    "`{}` is not a NixOS release",
-                    system.state_version.escape_debug()
-                ),
+                format!("`{}` {why}", system.state_version.escape_debug()),
             )
             .at(
                 cx.span(&key_path![keys::SYSTEM, keys::STATE_VERSION]),
-                "expected YY.MM, e.g. 25.05",
+                "not a release this system can have started from",
             )
             .help(
                 "use the release you first installed with; Asterinas NixOS is based on \"25.05\"",
@@ -131,8 +128,23 @@ const RELEASES: &[&str] = &[
     "24.05", "24.11", "25.05",
 ];
 
-fn state_version_is_valid(version: &str) -> bool {
-    RELEASES.contains(&version)
+/// What is wrong with a state version, in words that are true both ways: a real release newer
+/// than the distro's base is named as such, not as "not a release".
+fn state_version_problem(version: &str) -> Result<(), String> {
+    if RELEASES.contains(&version) {
+        return Ok(());
+    }
+    let newer = version.split_once('.').is_some_and(|(year, month)| {
+        year.len() == 2
+            && year.chars().all(|c| c.is_ascii_digit())
+            && matches!(month, "05" | "11")
+            && year >= "25"
+    });
+    if newer {
+        Err("is newer than 25.05, the NixOS release Asterinas NixOS is based on; a system cannot have been installed with a release it does not run".to_owned())
+    } else {
+        Err("is not a NixOS release (releases are written YY.MM, e.g. 24.11 or 25.05)".to_owned())
+    }
 }
 
 #[cfg(test)]
@@ -150,10 +162,12 @@ mod tests {
         assert!(locale_is_valid("de_DE@euro.ISO-8859-15"));
         assert!(!locale_is_valid("english"));
         assert!(!locale_is_valid("en-US.UTF-8"));
-        assert!(state_version_is_valid("25.05"));
-        assert!(state_version_is_valid("20.09"));
-        assert!(!state_version_is_valid("25.11"));
-        assert!(!state_version_is_valid("25.5"));
-        assert!(!state_version_is_valid("latest"));
+        assert!(state_version_problem("25.05").is_ok());
+        assert!(state_version_problem("20.09").is_ok());
+        assert!(state_version_problem("25.11").is_err_and(|why| why.contains("newer")));
+        assert!(
+            state_version_problem("25.5").is_err_and(|why| why.contains("not a NixOS release"))
+        );
+        assert!(state_version_problem("latest").is_err());
     }
 }
