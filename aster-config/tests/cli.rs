@@ -178,3 +178,53 @@ fn init_writes_a_new_file_and_never_overwrites() {
     assert_eq!(again.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&spec).unwrap(), "# mine\n");
 }
+
+/// In a folder of hosts the failing one must be plain: `check`, `build` and `plan` name the spec
+/// by its path from the working directory, while the manifest `build` writes keeps the bare file
+/// name (output must not depend on where the command ran).
+#[test]
+fn diagnostics_name_the_spec_by_its_path_from_the_working_directory() {
+    let scratch = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(scratch.path().join("hosts")).unwrap();
+    std::fs::write(
+        scratch.path().join("hosts/web.toml"),
+        "[system]\nhostname = \"web\"\ntimezone = 7\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_aster-config"))
+            .args(args)
+            .current_dir(scratch.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run aster-config")
+    };
+    for args in [
+        &["check", "--no-nixpkgs", "hosts/web.toml"][..],
+        &["check", "--no-nixpkgs", "./hosts/../hosts/web.toml"][..],
+        &["build", "--no-nixpkgs", "hosts/web.toml", "-o", "out"][..],
+        &["plan", "--root", "root", "hosts/web.toml"][..],
+    ] {
+        let output = run(args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}:\n{stderr}");
+        assert!(
+            stderr.contains("[hosts/web.toml:3:") && stderr.contains("hosts/web.toml: 1 error(s)"),
+            "{args:?} should name hosts/web.toml:\n{stderr}"
+        );
+    }
+    std::fs::write(
+        scratch.path().join("hosts/web.toml"),
+        "[system]\nhostname = \"web\"\n",
+    )
+    .unwrap();
+    let build = run(&["build", "--no-nixpkgs", "hosts/web.toml", "-o", "out"]);
+    assert_eq!(build.status.code(), Some(0), "{build:?}");
+    let manifest = std::fs::read_to_string(scratch.path().join("out/.aster-config-manifest.json"));
+    let listing: Vec<_> = std::fs::read_dir(scratch.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let manifest = manifest.unwrap_or_else(|e| panic!("no manifest in {listing:?}: {e}"));
+    assert!(manifest.contains("\"spec\": \"web.toml\""), "{manifest}");
+}

@@ -27,6 +27,7 @@ pub fn run(args: &Args, style: &Style) -> u8 {
         Ok(read) => read,
         Err(message) => return usage_error(&message),
     };
+    let shown = super::render::spec_path(&args.spec);
     let index = args.nixpkgs.index();
     let built = aster_compiler::build_with(
         aster_compiler::Input {
@@ -42,16 +43,16 @@ pub fn run(args: &Args, style: &Style) -> u8 {
         },
     );
     let checked = &built.checked;
-    style.diagnostics(&name, checked.source.as_ref(), &checked.diagnostics);
+    style.diagnostics(&shown, checked.source.as_ref(), &checked.diagnostics);
     super::check::report_lookup(style, &checked.package_lookup);
     let Some(output) = built.output else {
-        style.status(&format!("{name}: nothing written"));
+        style.status(&format!("{shown}: nothing written"));
         return EXIT_SPEC_ERRORS;
     };
     match aster_compiler::output::write(&output, &args.output) {
         Ok(()) => {
             style.status(&format!(
-                "{name}: wrote {} file(s) to {} ({} warning(s))",
+                "{shown}: wrote {} file(s) to {} ({} warning(s))",
                 output.files().len(),
                 args.output.display(),
                 checked.diagnostics.warning_count()

@@ -52,6 +52,7 @@ pub fn run(args: &Args, style: &Style) -> u8 {
         Ok(read) => read,
         Err(message) => return usage_error(&message),
     };
+    let shown = super::render::spec_path(&args.spec);
     let index = args.nixpkgs.index();
     let checked = aster_compiler::check_with(
         aster_compiler::Input {
@@ -66,13 +67,13 @@ pub fn run(args: &Args, style: &Style) -> u8 {
             full: false,
         },
     );
-    style.diagnostics(&name, checked.source.as_ref(), &checked.diagnostics);
+    style.diagnostics(&shown, checked.source.as_ref(), &checked.diagnostics);
     report_lookup(style, &checked.package_lookup);
     if checked.diagnostics.has_errors() {
         EXIT_SPEC_ERRORS
     } else {
         style.status(&format!(
-            "{name}: ok ({} warning(s))",
+            "{shown}: ok ({} warning(s))",
             checked.diagnostics.warning_count()
         ));
         EXIT_OK

@@ -74,17 +74,18 @@ pub fn run(args: &Args, style: &Style, format: Format, color: ColorChoice) -> u8
 /// spec's name and the files to install.
 pub fn compile(path: &Path, style: &Style) -> Result<(String, Desired), u8> {
     let (bytes, name, dir) = read_spec(path).map_err(|message| usage_error(&message))?;
+    let shown = super::render::spec_path(path);
     let built = aster_compiler::build(aster_compiler::Input {
         name: &name,
         bytes: &bytes,
         base_dir: dir.as_deref(),
     });
     let checked = &built.checked;
-    style.diagnostics(&name, checked.source.as_ref(), &checked.diagnostics);
+    style.diagnostics(&shown, checked.source.as_ref(), &checked.diagnostics);
     if let (Some(output), Some(spec)) = (&built.output, &checked.spec) {
         Ok((name.clone(), Desired::compiled(&name, output, spec)))
     } else {
-        style.status(&format!("{name}: nothing changed"));
+        style.status(&format!("{shown}: nothing changed"));
         Err(EXIT_SPEC_ERRORS)
     }
 }

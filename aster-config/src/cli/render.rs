@@ -7,6 +7,19 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::io::IsTerminal as _;
 use std::sync::Arc;
 
+/// The spec's path as diagnostics name it: relative to the working directory when it lies below
+/// it (else as given), so that in a folder of hosts the failing one is plain. Only messages use
+/// it; the compiler keeps the bare file name, because the manifest it writes must not depend on
+/// where the command was run from.
+pub fn spec_path(path: &std::path::Path) -> String {
+    if path.as_os_str() == "-" {
+        return "<stdin>".to_owned();
+    }
+    aster_fleet::paths::shown(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// How this run prints.
 pub struct Style {
     format: Format,
