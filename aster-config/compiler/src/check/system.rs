@@ -5,6 +5,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::CURRENT_SPEC_VERSION;
 use crate::spec::keys;
 use crate::tree::key_path;
+use crate::util::suggest::closest;
 
 pub fn check(cx: &mut Context<'_>) {
     let spec = cx.spec;
@@ -35,19 +36,21 @@ pub fn check(cx: &mut Context<'_>) {
     if let Some(timezone) = &system.timezone
         && let Err(why) = timezone_problem(timezone)
     {
-        cx.report(
-            Diagnostic::new(
-                Code::InvalidTimezone,
-                format!("`{}` is not a time zone: {why}", timezone.escape_debug()),
-            )
-            .at(
-                cx.span(&key_path![keys::SYSTEM, keys::TIMEZONE]),
-                "invalid time zone",
-            )
-            .help(
+        let here = key_path![keys::SYSTEM, keys::TIMEZONE];
+        let mut diagnostic = Diagnostic::new(
+            Code::InvalidTimezone,
+            format!("`{}` is not a time zone: {why}", timezone.escape_debug()),
+        )
+        .at(cx.span(&here), "invalid time zone");
+        diagnostic = match closest_timezone(timezone) {
+            Some(best) => diagnostic
+                .help(format!("did you mean `{best}`?"))
+                .suggest(cx.span(&here), format!("\"{best}\"")),
+            None => diagnostic.help(
                 "use a tz database name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"",
             ),
-        );
+        };
+        cx.report(diagnostic);
     }
     if let Some(locale) = &system.locale
         && !locale_is_valid(locale)
@@ -81,7 +84,19 @@ pub fn check(cx: &mut Context<'_>) {
     }
 }
 
+/// Every name in the IANA tz database that glibc (and so NixOS's `time.timeZone`) knows, from
+/// `chrono-tz`'s copy of the database.
+fn timezones() -> impl Iterator<Item = &'static str> {
+    chrono_tz::TZ_VARIANTS.iter().map(|zone| zone.name())
+}
+
+/// Why `zone` is not a tz database name: the closest shape problem first, then absence from the
+/// database (a typo such as `Europe/Berln` is well-formed but names no zone, and NixOS would
+/// build a system whose clock silently falls back to UTC).
 fn timezone_problem(zone: &str) -> Result<(), String> {
+    if timezones().any(|name| name == zone) {
+        return Ok(());
+    }
     if zone.is_empty() {
         return Err("it is empty".into());
     }
@@ -97,7 +112,15 @@ fn timezone_problem(zone: &str) -> Result<(), String> {
     {
         return Err(format!("it contains `{}`", c.escape_default()));
     }
-    Ok(())
+    Err("the tz database has no zone of that name".into())
+}
+
+/// The tz name closest to a misspelt one; spaces are read as the `_` tz names use.
+fn closest_timezone(zone: &str) -> Option<&'static str> {
+    if zone.split('/').any(|part| part == "..") {
+        return None;
+    }
+    closest(&zone.replace(' ', "_"), timezones())
 }
 
 fn locale_is_valid(locale: &str) -> bool {
@@ -155,6 +178,15 @@ mod tests {
     fn recognises_common_values() {
         assert!(timezone_problem("Europe/Berlin").is_ok());
         assert!(timezone_problem("America/Argentina/Buenos_Aires").is_ok());
+        assert!(timezone_problem("UTC").is_ok());
+        assert!(timezone_problem("Europe/Berln").is_err_and(|why| why.contains("no zone")));
+        assert_eq!(closest_timezone("Europe/Berln"), Some("Europe/Berlin"));
+        assert_eq!(closest_timezone("europe/berlin"), Some("Europe/Berlin"));
+        assert_eq!(
+            closest_timezone("America/New York"),
+            Some("America/New_York")
+        );
+        assert_eq!(closest_timezone("../etc"), None);
         assert!(timezone_problem("Europe Berlin").is_err());
         assert!(timezone_problem("../etc").is_err());
         assert!(locale_is_valid("en_US.UTF-8"));
