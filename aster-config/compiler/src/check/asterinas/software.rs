@@ -59,14 +59,36 @@ fn packages(cx: &mut Context<'_>) {
                     Some(_) => entry.and_then(|p| p.note.clone()).unwrap_or_else(|| "it is listed but was not tested upstream".to_owned()),
                     None => "it is not in the Asterinas NixOS catalog, so nobody has tried it on the Asterinas kernel".to_owned(),
                 };
-                cx.report(
-                    Diagnostic::new(Code::UntestedPackage, format!("`{attr}` is not verified on Asterinas NixOS: {why}"))
-                        .at(cx.span(&here), "untested")
-                        .help(format!("it may need a kernel feature Asterinas lacks; add `allow-untested = [\"{attr}\"]` to [packages] to accept it, or see `aster-config packages`")),
-                );
+                let diagnostic = Diagnostic::new(
+                    Code::UntestedPackage,
+                    format!("`{attr}` is not verified on Asterinas NixOS: {why}"),
+                )
+                .at(cx.span(&here), "untested");
+                // A name the catalog lacks but nearly has is most likely a typo: offer the
+                // catalog's name (no nixpkgs needed) and do not advise allow-listing the typo.
+                let typo_of = entry
+                    .is_none()
+                    .then(|| closest_catalog_package(attr))
+                    .flatten();
+                cx.report(match typo_of {
+                    Some(best) => diagnostic
+                        .help(format!("did you mean `{best}`? it is in the Asterinas NixOS catalog; `aster-config packages` lists every package known to work"))
+                        .suggest(cx.span(&here), format!("\"{best}\"")),
+                    None => diagnostic.help(format!("it may need a kernel feature Asterinas lacks; add `allow-untested = [\"{attr}\"]` to [packages] to accept it, or see `aster-config packages`")),
+                });
             }
         }
     }
+}
+
+/// The catalog package (one that is not known broken) whose attribute is closest to `attr`.
+fn closest_catalog_package(attr: &str) -> Option<&'static str> {
+    let names = catalog()
+        .packages()
+        .iter()
+        .filter(|p| p.status != Status::Broken)
+        .filter_map(|p| p.attr.as_deref());
+    crate::util::suggest::closest(attr, names)
 }
 
 pub(super) fn broken_help(
