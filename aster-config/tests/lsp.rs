@@ -364,7 +364,7 @@ fn a_broken_client_gets_protocol_errors_and_the_server_stays_up() {
     assert!(hover.get("result").is_some(), "{hover}");
     snapshot("huge_file", &diagnostics, &dir_path);
 
-    // A fleet file is not a spec: no spec diagnostics for its keys (fleet checks are not wired in).
+    // A fleet file is not a spec: no spec diagnostics for its keys, only the fleet check's.
     let fleet_uri = uri.replace("system.toml", "fleet.toml");
     client.notify(
         "textDocument/didOpen",
@@ -372,7 +372,13 @@ fn a_broken_client_gets_protocol_errors_and_the_server_stays_up() {
             "text": "fleet-version = 1\n[[host]]\nname = \"web-01\"\nspec = \"system.toml\"\n"}}),
     );
     let fleet = client.diagnostics();
-    assert_eq!(fleet["diagnostics"], json!([]), "{fleet}");
+    let codes: Vec<&str> = fleet["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["AC0205"], "only the missing `[pins]`: {fleet}");
     let host_spec = client.request(
         "textDocument/definition",
         json!({"textDocument": {"uri": fleet_uri}, "position": {"line": 3, "character": 10}}),
@@ -386,4 +392,83 @@ fn a_broken_client_gets_protocol_errors_and_the_server_stays_up() {
     // `exit` without `shutdown` ends with 1, as the protocol says.
     client.notify("exit", Value::Null);
     assert_eq!(client.child.wait().unwrap().code(), Some(1));
+}
+
+/// A fleet file gets the fleet check's diagnostics on the editor's unsaved text: a problem
+/// written in the fleet file points at its key there, with the host it concerns; problems in the
+/// shared and per-host spec files sit on the first line and name their file. Fixing the fleet
+/// file in the editor clears its diagnostic.
+#[test]
+fn a_fleet_file_gets_the_fleet_checks_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir_path = dir.path().canonicalize().unwrap();
+    let fixture = root().join("tests/fixtures/fleet/err/every-host-reported");
+    std::fs::create_dir(dir_path.join("hosts")).unwrap();
+    for name in ["base.toml", "hosts/web-01.toml", "hosts/db-01.toml"] {
+        std::fs::copy(fixture.join(name), dir_path.join(name)).unwrap();
+    }
+    // Never saved: the server must check the editor's text, not a file.
+    let uri = uri_of(&dir_path.join("fleet.toml"));
+    let fleet = |key: &str| {
+        format!(
+            "fleet-version = 1\n[pins]\nnixpkgs = \"https://github.com/NixOS/nixpkgs/archive/c0bebd16e69e631ac6e52d6eb439daba28ac50cd.tar.gz\"\n\n[defaults]\nspec = \"base.toml\"\n\n[[host]]\nname = \"web-01\"\nspec = \"hosts/web-01.toml\"\n\n[[host]]\nname = \"db-01\"\nspec = \"hosts/db-01.toml\"\n[host.settings.services.openssh]\n{key} = true\n"
+        )
+    };
+    let mut client = Client::start();
+    client.request("initialize", json!({"capabilities": {}}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "toml", "version": 1,
+            "text": fleet("pasword-authentication")}}),
+    );
+    let published = client.diagnostics();
+    let diagnostics = published["diagnostics"].as_array().unwrap().clone();
+    let message = |d: &Value| d["message"].as_str().unwrap().to_owned();
+    let line = |d: &Value| d["range"]["start"]["line"].as_i64().unwrap();
+    let in_fleet: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| message(d).starts_with("host db-01: unknown key `pasword-authentication`"))
+        .collect();
+    assert_eq!(in_fleet.len(), 1, "{published}");
+    assert_eq!(line(in_fleet[0]), 15, "{published}");
+    assert_eq!(in_fleet[0]["severity"], 1, "{published}");
+    let shared = diagnostics
+        .iter()
+        .find(|d| message(d).contains("base.toml: hosts web-01, db-01: "))
+        .unwrap_or_else(|| panic!("no diagnostic for the shared base.toml: {published}"));
+    assert!(message(shared).starts_with("in "), "{published}");
+    assert_eq!(line(shared), 0, "{published}");
+    assert_eq!(shared["code"], "AC0401", "{published}");
+    assert!(
+        diagnostics.iter().any(|d| message(d).starts_with("in ")
+            && message(d)
+                .contains("hosts/web-01.toml: host web-01: unknown key `pasword-authentication`")),
+        "{published}"
+    );
+    assert!(
+        diagnostics.iter().any(|d| message(d).starts_with("in ")
+            && message(d).contains("hosts/db-01.toml: host db-01: ")),
+        "{published}"
+    );
+
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"text": fleet("password-authentication")}]}),
+    );
+    let fixed = client.diagnostics();
+    let fixed = fixed["diagnostics"].as_array().unwrap();
+    assert!(
+        !fixed
+            .iter()
+            .any(|d| message(d).starts_with("host db-01: unknown key")),
+        "the fixed key is no longer reported: {fixed:?}"
+    );
+    assert!(
+        fixed
+            .iter()
+            .all(|d| d["code"] != "AC0201" || message(d).starts_with("in ")),
+        "only the host spec's own typo is left: {fixed:?}"
+    );
+    assert_eq!(client.finish(), 0);
 }

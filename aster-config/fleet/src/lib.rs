@@ -53,6 +53,28 @@ pub fn check(path: &Path, options: &aster_compiler::Options<'_>, need_lock: bool
     let mut files = Files::default();
     let mut report = Report::default();
     let fleet = read::read(&location, &mut files, &mut report);
+    finish(location, files, fleet, report, options, need_lock)
+}
+
+/// Like [`check`], for a fleet file whose text is at hand (the language server's open buffer):
+/// the fleet file is always `Files` entry 0; spec files and the lock are read from disk.
+pub fn check_text(path: &Path, text: &str, options: &aster_compiler::Options<'_>) -> Checked {
+    let location = read::Location::of(path);
+    let mut files = Files::default();
+    let mut report = Report::default();
+    let fleet = read::read_from(&location, text, &mut files, &mut report);
+    finish(location, files, fleet, report, options, false)
+}
+
+/// Checks and compiles what was read.
+fn finish(
+    location: read::Location,
+    mut files: Files,
+    fleet: Option<model::Fleet>,
+    mut report: Report,
+    options: &aster_compiler::Options<'_>,
+    need_lock: bool,
+) -> Checked {
     let mut hosts = Vec::new();
     let mut lock = None;
     if let Some(fleet) = &fleet {

@@ -72,8 +72,19 @@ pub fn read(location: &Location, files: &mut Files, report: &mut Report) -> Opti
             return None;
         }
     };
-    let file = files.add(shown, text.clone());
-    let document = parse(file, &text, files, report)?;
+    read_from(location, &text, files, report)
+}
+
+/// Reads a fleet file whose text is at hand (an editor's unsaved buffer) and every spec file it
+/// names (from disk, relative to the fleet's folder).
+pub fn read_from(
+    location: &Location,
+    text: &str,
+    files: &mut Files,
+    report: &mut Report,
+) -> Option<Fleet> {
+    let file = files.add(paths::display(&location.file), text.to_owned());
+    let document = parse(file, text, files, report)?;
     let mut reader = Reader {
         file,
         report,

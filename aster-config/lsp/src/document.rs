@@ -4,23 +4,11 @@ use crate::text::{LineIndex, uri_to_path};
 use aster_compiler::{Checked, Input};
 use std::path::PathBuf;
 
-/// True for a fleet file (`fleet-version = …` at the top level). Fleet checks live in the
-/// `aster-fleet` crate, which the server does not use yet; until it does, a fleet file gets no
-/// diagnostics rather than a spec's (which would call every fleet key unknown).
+/// True for a fleet file (`fleet-version = …` at the top level): it gets the fleet check's
+/// diagnostics (`crate::fleet`), not a spec's (which would call every fleet key unknown).
 fn is_fleet_file(text: &str) -> bool {
     text.len() <= aster_compiler::MAX_SPEC_BYTES
         && toml_edit::Document::parse(text).is_ok_and(|d| d.contains_key("fleet-version"))
-}
-
-/// A result with nothing found, for files the server does not check.
-fn unchecked() -> Checked {
-    Checked {
-        source: None,
-        spec: None,
-        attachments: aster_compiler::Attachments::default(),
-        diagnostics: aster_compiler::Diagnostics::new(),
-        package_lookup: aster_compiler::PackageLookup::NotRequested,
-    }
 }
 
 /// An open document, checked on every change.
@@ -47,8 +35,9 @@ impl Document {
             .and_then(|p| p.file_name())
             .map_or_else(|| uri.clone(), |n| n.to_string_lossy().into_owned());
         let base_dir = path.as_ref().and_then(|p| p.parent());
+        let fleet_path = path.clone().unwrap_or_else(|| PathBuf::from("fleet.toml"));
         let checked = if is_fleet_file(&text) {
-            unchecked()
+            crate::fleet::check(&fleet_path, &text)
         } else {
             aster_compiler::check(Input {
                 name: &name,

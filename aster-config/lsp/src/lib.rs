@@ -8,7 +8,8 @@
 //! protocol's error response instead of ending the session.
 //!
 //! The layers: [`transport`] moves frames; [`Server`] answers one message at a time (pure, for
-//! tests and benchmarks); `document` keeps each open text with its `check` result; `diagnostics`,
+//! tests and benchmarks); `document` keeps each open text with its `check` result (`fleet` checks a
+//! fleet file with the fleet crate); `diagnostics`,
 //! `hover`, `completion`, `actions` and `definition` each answer one request; `locate`, `schema`
 //! and `facts` read the cursor's key path, the JSON Schema and the catalogs.
 
@@ -18,6 +19,7 @@ mod definition;
 mod diagnostics;
 mod document;
 mod facts;
+mod fleet;
 mod hover;
 mod locate;
 mod schema;
