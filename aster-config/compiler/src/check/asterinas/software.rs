@@ -8,6 +8,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::keys;
 use crate::tree::key_path;
 use aster_distro::{Status, catalog};
+use std::sync::OnceLock;
 
 pub fn check(cx: &mut Context<'_>) {
     packages(cx);
@@ -82,13 +83,67 @@ fn packages(cx: &mut Context<'_>) {
 }
 
 /// The catalog package (one that is not known broken) whose attribute is closest to `attr`.
+///
+/// A spec may list many thousands of packages the catalog lacks, so names that cannot reach the
+/// suggestion threshold are dropped first by their letters alone (see [`Letters`]) before the
+/// costly edit distance runs; the catalog's side is computed once.
 fn closest_catalog_package(attr: &str) -> Option<&'static str> {
-    let names = catalog()
-        .packages()
+    static NAMES: OnceLock<Vec<(&'static str, Letters)>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        catalog()
+            .packages()
+            .iter()
+            .filter(|p| p.status != Status::Broken)
+            .filter_map(|p| p.attr.as_deref())
+            .map(|name| (name, Letters::of(name)))
+            .collect()
+    });
+    let wanted = Letters::of(attr);
+    let near = names
         .iter()
-        .filter(|p| p.status != Status::Broken)
-        .filter_map(|p| p.attr.as_deref());
-    crate::util::suggest::closest(attr, names)
+        .filter(|(_, letters)| wanted.may_be_close(letters))
+        .map(|(name, _)| *name);
+    crate::util::suggest::closest(attr, near)
+}
+
+/// How often each ASCII letter occurs in a name, compared as `util::suggest` compares (lower
+/// case, `_` read as `-`); `None` for names with other characters, which are never filtered out.
+struct Letters(Option<([u16; 128], usize)>);
+
+impl Letters {
+    fn of(name: &str) -> Self {
+        if !name.is_ascii() || name.len() > usize::from(u16::MAX) {
+            return Self(None);
+        }
+        let mut counts = [0u16; 128];
+        for byte in name.bytes() {
+            let byte = if byte == b'_' {
+                b'-'
+            } else {
+                byte.to_ascii_lowercase()
+            };
+            counts[usize::from(byte)] += 1;
+        }
+        Self(Some((counts, name.len())))
+    }
+
+    /// False when the two names cannot be similar enough for a suggestion. The bag distance
+    /// (letters one has beyond the other, whichever side has more) never exceeds the
+    /// Damerau-Levenshtein distance: a substitution or an insertion changes it by at most one,
+    /// a transposition not at all.
+    fn may_be_close(&self, other: &Self) -> bool {
+        let (Some((mine, my_len)), Some((theirs, their_len))) = (&self.0, &other.0) else {
+            return true;
+        };
+        let (mut extra_mine, mut extra_theirs) = (0u32, 0u32);
+        for (a, b) in mine.iter().zip(theirs) {
+            extra_mine += u32::from(a.saturating_sub(*b));
+            extra_theirs += u32::from(b.saturating_sub(*a));
+        }
+        let longest = (*my_len).max(*their_len);
+        // similarity = 1 - distance / longest >= THRESHOLD, in integers (THRESHOLD is 0.6).
+        longest == 0 || 5 * extra_mine.max(extra_theirs) as usize <= 2 * longest
+    }
 }
 
 pub(super) fn broken_help(
@@ -242,4 +297,29 @@ pub(super) fn limitation(name: &str, facts: &[String], source: &str) -> Diagnost
         format!("`{name}` works on Asterinas NixOS with limits worth knowing"),
     )
     .help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_letter_filter_keeps_typos_and_drops_strangers() {
+        let close = |a: &str, b: &str| Letters::of(a).may_be_close(&Letters::of(b));
+        assert!(close("vmi", "vim"));
+        assert!(close("Git", "git"));
+        assert!(close("python_3", "python-3"));
+        assert!(
+            close("abcde", "abcxy"),
+            "distance 2 of 5 is exactly the threshold"
+        );
+        assert!(!close("abcde", "axyzw"));
+        assert!(!close("p12345", "vim"));
+        assert!(
+            crate::util::suggest::THRESHOLD.to_bits() == 0.6f64.to_bits(),
+            "the integer form above assumes 0.6"
+        );
+        assert_eq!(closest_catalog_package("vmi"), Some("vim"));
+        assert_eq!(closest_catalog_package("p12345"), None);
+    }
 }
