@@ -14,6 +14,7 @@ mod consistency;
 mod files;
 mod final_options;
 mod imports;
+mod ipv6;
 mod kernel;
 mod names;
 mod networking;
@@ -89,6 +90,7 @@ pub fn run(
     tls::check(&mut cx);
     users::check(&mut cx);
     networking::check(&mut cx);
+    ipv6::check(&mut cx);
     nixos::check(&mut cx);
     asterinas::check(&mut cx);
     consistency::check(&mut cx);

@@ -2,7 +2,8 @@
 //! what the Asterinas kernel can carry out: no IPv6, no packet filter, and no static addresses or
 //! gateway (NixOS applies them through udev device units and `network-setup.service`, which the
 //! distro runs without). These rules read the final option set too, so `[nixos]` and imported
-//! modules cannot bring back what the spec's keys may not.
+//! modules cannot bring back what the spec's keys may not. IPv6 in service addresses is checked
+//! by the `ipv6` module beside this one.
 
 use super::Context;
 use super::final_options::{Leaf, Origin};
@@ -99,7 +100,7 @@ pub fn check(cx: &mut Context<'_>) {
 }
 
 /// The kernel has no `AF_INET6` sockets (capability `ipv6`).
-const NO_IPV6: &str = "the Asterinas kernel has no IPv6 (no AF_INET6 sockets), and the distro sets networking.enableIPv6 = false";
+pub(super) const NO_IPV6: &str = "the Asterinas kernel has no IPv6 (no AF_INET6 sockets), and the distro sets networking.enableIPv6 = false";
 
 /// Why static addresses and the gateway do nothing on Asterinas NixOS.
 const NO_STATIC: &str = "NixOS applies static addresses with one unit per interface that waits for the interface's udev device, and the default gateway with network-setup.service; Asterinas NixOS runs without udev and turns network-setup.service off, so they would be written and do nothing";
