@@ -11,7 +11,6 @@ use aster_compiler::MAX_SPEC_BYTES;
 use common::aster_config;
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 fn binary() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_aster-config"));
@@ -34,21 +33,15 @@ fn an_endless_device_as_the_spec_is_refused_at_once_with_exit_2() {
             scratch.path().to_str().unwrap(),
         ],
     ] {
-        let started = Instant::now();
         let run = aster_config(&args);
-        let elapsed = started.elapsed();
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert_eq!(run.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(
             stderr.contains("/dev/zero") && stderr.contains(&MAX_SPEC_BYTES.to_string()),
             "{args:?}: the message names the input and the cap: {stderr}"
         );
+        // An uncapped read of the device would never end (nor exit 2): no time is asserted.
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
-        // Generous for a loaded CI machine; reading the whole device would never end.
-        assert!(
-            elapsed < Duration::from_secs(5),
-            "{args:?} took {elapsed:?}"
-        );
     }
     assert!(!out.exists(), "build wrote output for /dev/zero");
 }

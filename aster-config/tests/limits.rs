@@ -3,7 +3,7 @@
 //! The size cap (`AC0103`) and the nesting cap (`AC0104`) at and past their edges; no stack
 //! overflow on 100,000 nested arrays (through the real binary, and through the library on a small
 //! thread stack, which proves that nothing recurses once per level); long strings that reach Nix
-//! whole; a mebibyte of entries checked in seconds. Then the output: files only inside the chosen
+//! whole; a mebibyte of entries checked (how fast: the compile benchmark). Then the output: files only inside the chosen
 //! folder, override names checked before they become file names (`AC0322`), and symbolic links —
 //! as the output folder, inside an earlier output, or as a referenced patch or module — never
 //! followed. Inputs that are large or need symbolic links are made here at run time rather than
@@ -18,7 +18,6 @@ use common::aster_config;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 fn build(bytes: &[u8]) -> Built {
     build_in(bytes, None)
@@ -281,13 +280,7 @@ fn half_a_megabyte_string_reaches_nix_whole() {
     doc["nixos"][key.as_str()] = toml_edit::value(1);
     let text = doc.to_string();
     assert!(text.len() > 700_000 && text.len() <= MAX_SPEC_BYTES);
-    let started = Instant::now();
     let built = build(text.as_bytes());
-    assert!(
-        started.elapsed() < Duration::from_secs(20),
-        "took {:?}",
-        started.elapsed()
-    );
     assert!(error_codes(&built).is_empty(), "{:?}", error_codes(&built));
     let output = built.output.expect("output");
     let scratch = tempfile::tempdir().expect("temp dir");
@@ -314,25 +307,24 @@ fn mebibyte_of(header: &str, entry: impl Fn(usize) -> String) -> String {
     text
 }
 
-/// Checks `text` with the library and returns how long it took.
-fn time_check(name: &str, text: &str) -> Duration {
-    let started = Instant::now();
+/// Checks `text` with the library and asserts that it was read into a spec. How long that takes
+/// is measured by `cargo bench -p aster-compiler --bench compile` (the 20,000-package spec), not
+/// asserted here.
+fn check_reads(name: &str, text: &str) {
     let checked = aster_compiler::check(Input {
         name: "many.toml",
         bytes: text.as_bytes(),
         base_dir: None,
     });
-    let took = started.elapsed();
     assert!(
         checked.spec.is_some(),
         "{name}: {:?}",
         checked.diagnostics.iter().next()
     );
-    took
 }
 
 #[test]
-fn a_mebibyte_of_entries_is_checked_in_seconds() {
+fn a_mebibyte_of_entries_is_checked() {
     let cases = [
         (
             "users",
@@ -354,22 +346,14 @@ fn a_mebibyte_of_entries_is_checked_in_seconds() {
         ),
     ];
     for (name, text) in cases {
-        let took = time_check(name, &text);
-        assert!(
-            took < Duration::from_secs(30),
-            "{name}: a mebibyte took {took:?}"
-        );
+        check_reads(name, &text);
     }
 }
 
 #[test]
-fn a_mebibyte_of_nixos_options_is_checked_in_seconds() {
+fn a_mebibyte_of_nixos_options_is_checked() {
     let text = mebibyte_of("[nixos]\n", |i| format!("\"rt.k{i}\" = {i}\n"));
-    let took = time_check("nixos", &text);
-    assert!(
-        took < Duration::from_secs(30),
-        "a mebibyte of [nixos] took {took:?}"
-    );
+    check_reads("nixos", &text);
 }
 
 #[test]
@@ -378,7 +362,6 @@ fn an_override_of_a_deeply_nested_attribute_stays_small() {
         "[overrides.x]\nattr = \"{}\"\nversion = \"1\"\n",
         vec!["a"; 20].join(".")
     );
-    let started = Instant::now();
     let built = build(spec.as_bytes());
     match &built.output {
         Some(output) => {
@@ -390,11 +373,6 @@ fn an_override_of_a_deeply_nested_attribute_stays_small() {
         }
         None => assert!(!error_codes(&built).is_empty()),
     }
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "took {:?}",
-        started.elapsed()
-    );
 }
 
 /// Every path under `dir`, relative, sorted (symbolic links are listed, not followed).
