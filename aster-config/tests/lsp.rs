@@ -26,9 +26,16 @@ struct Client {
 }
 
 impl Client {
+    /// A server that sees no nixpkgs cache, so its completions are the same on every machine.
     fn start() -> Self {
+        Self::start_with_cache(&std::env::temp_dir().join("aster-config-lsp-test-no-cache"))
+    }
+
+    /// A server whose nixpkgs cache (`XDG_CACHE_HOME`) is `cache`.
+    fn start_with_cache(cache: &Path) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_aster-config"))
             .arg("lsp")
+            .env("XDG_CACHE_HOME", cache)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -471,4 +478,53 @@ fn a_fleet_file_gets_the_fleet_checks_diagnostics() {
         "only the host spec's own typo is left: {fixed:?}"
     );
     assert_eq!(client.finish(), 0);
+}
+
+#[test]
+fn package_completion_offers_names_from_the_cached_nixpkgs_index() {
+    let (dir, uri, text) = spec_folder();
+    let cache = dir.path().join("cache");
+    let index = cache.join("aster-config/nixpkgs");
+    std::fs::create_dir_all(&index).unwrap();
+    // What `check` caches after a lookup: the names of each package set it asked about ("" is
+    // the top level of pkgs), keyed by the nixpkgs revision's hash.
+    std::fs::write(
+        index.join("0000.json"),
+        r#"{"": ["git", "vim", "zellij-test-only"], "python3Packages": ["requests"]}"#,
+    )
+    .unwrap();
+    let mut client = Client::start_with_cache(&cache);
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    let edited = text.replace("\"git\", ", "\"git\", \"zel");
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "toml", "version": 1, "text": edited}}),
+    );
+    let items = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": position(&edited, "\"zel", 4)}),
+    )["result"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let cached: Vec<&Value> = items
+        .iter()
+        .filter(|i| i["label"] == "zellij-test-only")
+        .collect();
+    assert_eq!(cached.len(), 1, "{items:?}");
+    assert!(
+        cached[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not in the Asterinas catalog"),
+        "{cached:?}"
+    );
+    // A name the catalog has is offered once, with its catalog status.
+    assert_eq!(items.iter().filter(|i| i["label"] == "vim").count(), 1);
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
 }

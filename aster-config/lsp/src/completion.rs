@@ -183,9 +183,11 @@ pub fn complete(document: &Document, position: Position) -> Vec<CompletionItem> 
         Context::Value(path, in_string) => {
             let keys: Vec<&str> = path.iter().map(String::as_str).collect();
             match keys.as_slice() {
-                ["packages", "install" | "allow-untested"] => {
-                    names(facts::package_names(), in_string, "")
-                }
+                ["packages", "install" | "allow-untested"] => names(
+                    facts::package_names().chain(facts::cached_nixpkgs_names()),
+                    in_string,
+                    "",
+                ),
                 ["kernel", "params"] => names(facts::param_names(), in_string, "="),
                 ["kernel", "features"] => names(facts::feature_names(), in_string, ""),
                 ["services", "allow-untested"] => names(

@@ -97,6 +97,22 @@ pub fn package_names() -> impl Iterator<Item = (&'static str, &'static str)> {
         .filter_map(|p| p.attr.as_deref().map(|a| (a, p.status.as_str())))
 }
 
+/// Package names from the nixpkgs that `check` last looked packages up in (its cache; read once
+/// per server, never by starting Nix), without the ones the catalog already names.
+pub fn cached_nixpkgs_names() -> impl Iterator<Item = (&'static str, &'static str)> {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| aster_nixpkgs::cached_top_level_names(None))
+        .iter()
+        .filter(|name| catalog().package(name).is_none())
+        .map(|name| {
+            (
+                name.as_str(),
+                "in nixpkgs, not in the Asterinas catalog (untested)",
+            )
+        })
+}
+
 /// Every kernel parameter name, with its summary.
 pub fn param_names() -> impl Iterator<Item = (&'static str, &'static str)> {
     kernel()

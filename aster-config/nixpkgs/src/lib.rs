@@ -192,6 +192,28 @@ fn revision(path: &Path) -> String {
     format!("path:{}:{stamp}", path.display())
 }
 
+/// The top-level package names of the nixpkgs most recently looked up (the newest file in the
+/// cache folder, default `$XDG_CACHE_HOME/aster-config/nixpkgs`), without starting Nix; empty
+/// when nothing was ever looked up. For completion in editors, which must never wait for Nix.
+pub fn cached_top_level_names(cache_dir: Option<&Path>) -> Vec<String> {
+    let Some(dir) = cache_dir.map(Path::to_path_buf).or_else(default_cache_dir) else {
+        return Vec::new();
+    };
+    let newest = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().extension().is_some_and(|e| e == "json"))
+        .max_by_key(|entry| entry.metadata().and_then(|m| m.modified()).ok());
+    let names: Option<BTreeMap<String, Option<Vec<String>>>> = newest
+        .and_then(|entry| std::fs::read(entry.path()).ok())
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    names
+        .and_then(|mut names| names.remove(""))
+        .flatten()
+        .unwrap_or_default()
+}
+
 fn default_cache_dir() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
