@@ -23,17 +23,6 @@ use std::path::{Component, Path, PathBuf};
 /// Most files the relative paths of all modules may pull in (modules importing modules).
 const MAX_MODULE_FILES: usize = 64;
 
-/// Top-level names of a module that are structure, not options.
-const STRUCTURE: &[&str] = &[
-    "options",
-    "imports",
-    "disabledModules",
-    "_module",
-    "_file",
-    "key",
-    "meta",
-];
-
 /// One Nix file to read: where the spec names it and where its copy goes.
 struct Pending {
     /// The index in `imports.modules` of the module that (maybe indirectly) brings it.
@@ -333,7 +322,10 @@ fn walk(
             opaque.push(at);
             continue;
         };
-        if skip_structure && prefix.is_empty() && STRUCTURE.contains(&names[0].as_str()) {
+        if skip_structure
+            && prefix.is_empty()
+            && super::MODULE_STRUCTURE.contains(&names[0].as_str())
+        {
             continue;
         }
         let Some(value) = child.children().nth(1).map(strip_wrappers) else {

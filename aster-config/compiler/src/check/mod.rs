@@ -34,6 +34,18 @@ use crate::spec::Spec;
 use crate::tree::{Node, Segment};
 use std::path::Path;
 
+/// Top-level names of a NixOS module that are its structure, not options (`config` aside: in a
+/// module it holds the options; `imports` reads it, `[nixos]` refuses it).
+const MODULE_STRUCTURE: &[&str] = &[
+    "options",
+    "imports",
+    "disabledModules",
+    "_module",
+    "_file",
+    "key",
+    "meta",
+];
+
 /// What every check reads and writes.
 pub struct Context<'a> {
     /// The typed spec.

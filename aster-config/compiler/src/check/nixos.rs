@@ -14,17 +14,11 @@ use crate::spec::keys;
 use crate::tree::key_path;
 use std::collections::HashMap;
 
-/// Top-level names of a NixOS module that are not options.
-const MODULE_KEYWORDS: &[&str] = &[
-    "config",
-    "options",
-    "imports",
-    "disabledModules",
-    "_module",
-    "_file",
-    "key",
-    "meta",
-];
+/// Top-level names that are not options in `[nixos]`: a module's structure, and `config`, which
+/// `[nixos]` paths leave out (they start at the option itself).
+fn module_keyword(name: &str) -> bool {
+    name == "config" || super::MODULE_STRUCTURE.contains(&name)
+}
 
 pub fn check(cx: &mut Context<'_>) {
     for key in cx.spec.nixos.keys() {
@@ -40,7 +34,7 @@ pub fn check(cx: &mut Context<'_>) {
                 continue;
             }
         };
-        if MODULE_KEYWORDS.contains(&segments[0].as_str()) {
+        if module_keyword(&segments[0]) {
             cx.report(
                 Diagnostic::new(
                     Code::InvalidOptionPath,
@@ -58,7 +52,7 @@ pub fn check(cx: &mut Context<'_>) {
         .leaves
         .iter()
         .filter(|l| l.origin == Origin::Nixos)
-        .filter(|l| !MODULE_KEYWORDS.contains(&l.path[0].as_str()))
+        .filter(|l| !module_keyword(&l.path[0]))
         .cloned()
         .collect();
     let sections: Vec<Leaf> = cx
