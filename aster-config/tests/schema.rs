@@ -7,8 +7,7 @@
 
 mod common;
 
-use common::{root, toml_files};
-use std::process::Command;
+use common::{json_schema_validator as validator, root, toml_files};
 
 fn check_generated(relative: &str, expected: &str) {
     let path = root().join(relative);
@@ -54,29 +53,6 @@ fn every_code_has_a_real_explanation() {
             );
         }
     }
-}
-
-/// Runs check-jsonschema, or explains how to get it. In CI (`CI` set) a missing validator fails.
-fn validator() -> Option<Command> {
-    let candidates = [
-        std::env::var("CHECK_JSONSCHEMA").ok(),
-        Some("check-jsonschema".to_owned()),
-    ];
-    for candidate in candidates.into_iter().flatten() {
-        if Command::new(&candidate)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
-            return Some(Command::new(candidate));
-        }
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "check-jsonschema is required in CI (.ci/run installs it)"
-    );
-    eprintln!("skipped: check-jsonschema not installed (the README's test command installs it)");
-    None
 }
 
 #[test]

@@ -10,32 +10,10 @@
 
 mod common;
 
-use common::root;
+use common::{json_schema_validator as validator, root};
 use std::process::Command;
 
 const SECRET: &str = "hunter2-Correct-Horse";
-
-fn validator() -> Option<Command> {
-    let candidates = [
-        std::env::var("CHECK_JSONSCHEMA").ok(),
-        Some("check-jsonschema".to_owned()),
-    ];
-    for candidate in candidates.into_iter().flatten() {
-        if Command::new(&candidate)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
-            return Some(Command::new(candidate));
-        }
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "check-jsonschema is required in CI (.ci/test installs it)"
-    );
-    eprintln!("skipped: check-jsonschema not installed (the README's test command installs it)");
-    None
-}
 
 fn spec_with(key: &str) -> String {
     format!("[system]\nhostname = \"box\"\n\n[users.alice]\n{key} = \"{SECRET}\"\n")

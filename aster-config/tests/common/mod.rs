@@ -37,6 +37,32 @@ pub fn nixpkgs_lib() -> Option<PathBuf> {
     None
 }
 
+/// `check-jsonschema` (from `PyPI`), the independent JSON Schema validator: `CHECK_JSONSCHEMA` or on the
+/// `PATH`. Under `CI` a missing validator fails the test; elsewhere it says on stderr that the test
+/// was skipped and returns `None`.
+#[allow(clippy::print_stderr)] // the skip notice goes where cargo test shows it
+pub fn json_schema_validator() -> Option<Command> {
+    let candidates = [
+        std::env::var("CHECK_JSONSCHEMA").ok(),
+        Some("check-jsonschema".to_owned()),
+    ];
+    for candidate in candidates.into_iter().flatten() {
+        if Command::new(&candidate)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            return Some(Command::new(candidate));
+        }
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "check-jsonschema is required in CI (.ci/test installs it)"
+    );
+    eprintln!("skipped: check-jsonschema not installed (the README's test command installs it)");
+    None
+}
+
 /// `*.toml` files directly in `dir`, sorted.
 pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
