@@ -1,5 +1,5 @@
 //! The compiler's passes import in one direction only, and no two sibling files import each other
-//! (docs/architecture.md draws the same picture).
+//! (docs/src/architecture.md draws the same picture).
 //!
 //! Read from the source text: every `crate::MODULE` a file names outside its `#[cfg(test)]` module
 //! is an import of that top-level module. A pass may use the shared modules and the passes before

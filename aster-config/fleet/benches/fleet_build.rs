@@ -4,7 +4,7 @@
 //! `cargo bench -p aster-fleet --bench fleet_build` prints the time of each size and their ratio;
 //! `cargo bench -p aster-fleet --bench fleet_build -- --generate DIR N` only writes a fleet of N
 //! hosts to DIR (with a lock), to measure the real binary's peak memory with `/usr/bin/time -v`.
-//! Figures are recorded in docs/benchmarks.md. Not a test: nothing here asserts a time.
+//! Figures are recorded in docs/src/benchmarks.md. Not a test: nothing here asserts a time.
 
 #![allow(clippy::print_stdout, missing_docs)]
 

@@ -1,7 +1,7 @@
 //! Layering specs: the fleet default beneath, a host's spec file above it, the host's inline
 //! settings on top — merged as TOML documents, with every value remembering where it was written.
 //!
-//! The rules, in full (also in `docs/fleets.md`):
+//! The rules, in full (also in `docs/src/fleets.md`):
 //!
 //! - tables merge key by key, at any depth;
 //! - a scalar (string, number, boolean, date) from a higher layer replaces the one beneath;

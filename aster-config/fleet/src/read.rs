@@ -67,7 +67,7 @@ pub fn read(location: &Location, files: &mut Files, report: &mut Report) -> Opti
                     Code::FleetMissingSpec,
                     format!("cannot read the fleet file {shown}: {reason}"),
                 )
-                .help("pass the path of a fleet file (see docs/fleets.md)"),
+                .help("pass the path of a fleet file (see docs/src/fleets.md)"),
             ));
             return None;
         }
@@ -492,7 +492,7 @@ impl Reader<'_> {
                             Code::MissingKey,
                             format!("the fleet file has no `[{key}]` table"),
                         )
-                        .help(format!("add `[{key}]`; see docs/fleets.md")),
+                        .help(format!("add `[{key}]`; see docs/src/fleets.md")),
                     );
                 }
                 None

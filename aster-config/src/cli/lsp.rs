@@ -1,6 +1,6 @@
 //! `aster-config lsp`: the language server, speaking JSON-RPC on standard input and output.
 //!
-//! Editors start it themselves (docs/editors.md); it runs until the editor sends `exit` or closes
+//! Editors start it themselves (docs/src/editors.md); it runs until the editor sends `exit` or closes
 //! the pipe. Exit code 0 after an orderly `shutdown` and `exit`, 1 otherwise.
 
 use super::render::usage_error;

@@ -158,7 +158,7 @@ enum Command {
         after_help = "Examples:\n  aster-config import /etc/nixos/configuration.nix -o system.toml\n  aster-config import configuration.nix > system.toml"
     )]
     Import(import::Args),
-    /// Run the language server on standard input and output (for editors; see docs/editors.md).
+    /// Run the language server on standard input and output (for editors; see docs/src/editors.md).
     #[command(after_help = "Example (what an editor runs):\n  aster-config lsp")]
     Lsp(lsp::Args),
     /// Print the man page (roff), or write every page with `--out DIR`.

@@ -2,7 +2,7 @@
 //!
 //! Each spec section becomes a [`Section`] of bindings whose paths are real NixOS 25.05 options.
 //! Every option is named by its row in [`table`] (generated from `data/nixos-options.toml`, which
-//! also drives `docs/mapping.md` and the option-type tests), so an option that is not in the
+//! also drives `docs/src/mapping.md` and the option-type tests), so an option that is not in the
 //! table cannot be written. The same sections serve the emitter and the `[nixos]` escape-hatch
 //! check, which refuses a raw option that a section already sets.
 
