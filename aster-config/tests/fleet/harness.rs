@@ -1,5 +1,5 @@
 //! A fleet to test with: examples/fleet copied into a temporary folder, pinned to a local
-//! stand-in for nixpkgs (a tarball the harness writes: the real nixpkgs `lib` and an
+//! stand-in for nixpkgs (a tarball the harness writes: a copy of the real nixpkgs `lib` and an
 //! `eval-config.nix` that calls `lib.evalModules` without checks), locked with the real
 //! `nix-prefetch-url` into a private Nix store under the same folder.
 
@@ -54,6 +54,20 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Copies `from` into `to` as plain files (no executable bits), the same on every machine.
+fn copy_contents(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_contents(&entry.path(), &target);
+        } else {
+            std::fs::write(&target, std::fs::read(entry.path()).expect("read")).expect("write");
+        }
+    }
+}
+
 impl Fleet {
     /// examples/fleet, pinned to the stand-in tarball (colmena pin dropped: no network here).
     pub fn example() -> Self {
@@ -62,20 +76,17 @@ impl Fleet {
         let lib = nixpkgs_lib();
         let standin = base.join("standin");
         std::fs::create_dir_all(standin.join("nixos/lib")).expect("mkdir");
+        // The stand-in carries its own copy of the lib, so its content (and so the lock's hashes)
+        // is the same wherever the checkout and the vendored lib live.
+        copy_contents(&lib, &standin.join("lib"));
         std::fs::write(
             standin.join("default.nix"),
-            format!(
-                "{{ system ? \"x86_64-linux\", overlays ? [ ], config ? {{ }}, ... }}:\n{{\n  lib = import {};\n  path = ./.;\n  inherit system overlays config;\n}}\n",
-                lib.display()
-            ),
+            "{ system ? \"x86_64-linux\", overlays ? [ ], config ? { }, ... }:\n{\n  lib = import ./lib;\n  path = ./.;\n  inherit system overlays config;\n}\n",
         )
         .expect("write");
         std::fs::write(
             standin.join("nixos/lib/eval-config.nix"),
-            format!(
-                "{{ modules ? [ ], specialArgs ? {{ }}, ... }}:\n(import {}).evalModules {{\n  inherit specialArgs;\n  modules = modules ++ [ {{ _module.check = false; }} ];\n}}\n",
-                lib.display()
-            ),
+            "{ modules ? [ ], specialArgs ? { }, ... }:\n(import ../../lib).evalModules {\n  inherit specialArgs;\n  modules = modules ++ [ { _module.check = false; } ];\n}\n",
         )
         .expect("write");
         let status = Command::new("tar")
