@@ -17,6 +17,11 @@ pub const DISTRO_DIR: &str = "asterinas";
 /// The machine's hardware module, imported when the installer generated one.
 pub const HARDWARE_CONFIGURATION: &str = "hardware-configuration.nix";
 
+/// The pinned nixpkgs, written beside `configuration.nix` when the spec has a lock: an expression
+/// that fetches the locked tarball (`builtins.fetchTarball { url; sha256; }`) and evaluates to its
+/// store path.
+pub const NIXPKGS_PIN: &str = "nixpkgs.nix";
+
 /// First path components that are never the compiler's: deployment leaves them alone.
 pub const NOT_OURS: &[&str] = &[HARDWARE_CONFIGURATION, DISTRO_MODULE, DISTRO_DIR];
 
@@ -33,6 +38,17 @@ pub fn patch_output_path(name: &str, patch: &str) -> String {
 /// Where an `[imports]` module goes (only its file name is kept).
 pub fn module_output_path(module: &str) -> String {
     format!("modules/{}", file_name(module))
+}
+
+/// The lock file of the spec named `spec` (a file name such as `web-server.toml`), beside it:
+/// the name without its last extension, plus `.lock` (`web-server.lock`).
+pub fn spec_lock(spec: &str) -> String {
+    let name = file_name(spec);
+    let stem = match name.rfind('.') {
+        Some(dot) if dot > 0 => &name[..dot],
+        _ => name,
+    };
+    format!("{stem}.lock")
 }
 
 fn file_name(reference: &str) -> &str {

@@ -2,7 +2,7 @@
 //!
 //! Codes are grouped by the pipeline phase that reports them: `AC01xx` reading and parsing,
 //! `AC02xx` the shape of the spec (checked against the JSON Schema derived from the spec types),
-//! `AC03xx` what the values mean, `AC04xx` what Asterinas supports, `AC05xx` fleets. The long explanation of every
+//! `AC03xx` what the values mean, `AC04xx` what Asterinas supports, `AC05xx` fleets and locks. The long explanation of every
 //! code lives in `docs/diagnostics/<CODE>.md`; `aster-config explain` prints that same text, so the
 //! documentation and the tool cannot drift apart (a missing file fails the build).
 
@@ -142,6 +142,8 @@ codes! {
     "AC0510" FleetInvalidPin Error Fleet "a pin that is not a tarball URL Nix can fetch",
     "AC0511" FleetNoHosts Error Fleet "a fleet without hosts",
     "AC0512" FleetInvalidHealthCheck Error Fleet "a health check command that cannot be run as written",
+    "AC0513" SpecMissingLock Error Fleet "`--locked` was given but the spec has no lock file",
+    "AC0514" SpecStaleLock Error Fleet "the spec's lock file does not match this aster-config or was edited by hand",
     "AC0601" ImportNixSyntax Error Import "the file to import is not valid Nix",
     "AC0602" ImportNotAModule Error Import "the file to import is not a module that can be split into settings",
 }
