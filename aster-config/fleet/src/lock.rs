@@ -1,9 +1,16 @@
-//! The lock file (`fleet.lock` beside the fleet file): nixpkgs (and colmena) pinned by URL,
-//! revision and NAR hash, and the distro tree pinned by its hash.
+//! Lock files: nixpkgs (and, for a fleet, colmena) pinned by URL, revision and NAR hash, and the
+//! distro tree pinned by its hash. One format and one piece of code for both kinds:
 //!
-//! `aster-config lock` computes it with the real Nix (`nix-prefetch-url --unpack`, which needs the
-//! network for a remote URL); every later build reads it and refuses to go on when it is missing
-//! or no longer matches the fleet file's pins or this aster-config's distro tree.
+//! - `fleet.lock` beside a fleet file, checked against the fleet's `[pins]` ([`load`]);
+//! - `<spec>.lock` beside a single spec (`web-server.lock` for `web-server.toml`), which holds
+//!   the only copy of the URL ([`check_spec_lock`]).
+//!
+//! `aster-config lock` computes a lock with the real Nix (`nix-prefetch-url --unpack`, which needs
+//! the network for a remote URL); every later build reads it and refuses to go on when it no
+//! longer matches. A locked nixpkgs is used in two ways: as `builtins.fetchTarball { url; sha256; }`
+//! in generated Nix ([`pin_nix`], the fleet's hive), and as the store path `nixos-rebuild -I
+//! nixpkgs=…` gets ([`store_path`], computed from the hash alone, then fetched and verified by
+//! [`fetch_pinned`]).
 
 use crate::model::Fleet;
 use crate::report::{Files, FleetDiagnostic};
@@ -11,7 +18,8 @@ use aster_compiler::{Code, Diagnostic, sha256_hex};
 use std::path::Path;
 use std::process::Command;
 
-/// The lock file's name, beside the fleet file.
+/// The fleet lock file's name, beside the fleet file (a spec's lock is named by
+/// [`aster_compiler::layout::spec_lock`]).
 pub const LOCK_FILE: &str = "fleet.lock";
 
 /// Version of the lock format.
@@ -100,6 +108,26 @@ const NIX32: &[u8] = b"0123456789abcdfghijklmnpqrsvwxyz";
 
 /// Decodes Nix's base-32 form of a 32-byte hash and writes it as SRI (`sha256-<base64>`).
 pub fn sri_from_nix32(text: &str) -> Option<String> {
+    nix32_decode(text).map(|bytes| format!("sha256-{}", base64(&bytes)))
+}
+
+/// Encodes bytes in Nix's base-32 (as `printHash32`: the last character holds the lowest bits).
+fn nix32_encode(bytes: &[u8]) -> String {
+    let len = (bytes.len() * 8 - 1) / 5 + 1;
+    (0..len)
+        .rev()
+        .map(|n| {
+            let bit = n * 5;
+            let (i, j) = (bit / 8, bit % 8);
+            let high = bytes.get(i + 1).map_or(0, |b| u16::from(*b) << (8 - j));
+            let value = (u16::from(bytes[i]) >> j) | high;
+            char::from(NIX32[usize::from(value & 0x1f)])
+        })
+        .collect()
+}
+
+/// Decodes Nix's base-32 form of a 32-byte hash.
+fn nix32_decode(text: &str) -> Option<[u8; 32]> {
     const LEN: usize = 32;
     if text.len() != 52 {
         return None;
@@ -117,7 +145,7 @@ pub fn sri_from_nix32(text: &str) -> Option<String> {
             return None;
         }
     }
-    Some(format!("sha256-{}", base64(&bytes)))
+    Some(bytes)
 }
 
 fn base64(bytes: &[u8]) -> String {
@@ -139,11 +167,19 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// The lock as TOML text (fixed order, so the same lock is the same bytes).
+/// The fleet lock as TOML text (fixed order, so the same lock is the same bytes).
 pub fn to_text(lock: &Lock) -> String {
-    let mut out = String::from(
-        "# Written by `aster-config lock`; do not edit. Commit it beside the fleet file.\n",
-    );
+    render(lock, "the fleet file")
+}
+
+/// A spec's lock as TOML text; the same format as the fleet's, without colmena.
+pub fn spec_lock_text(lock: &Lock) -> String {
+    render(lock, "the spec")
+}
+
+fn render(lock: &Lock, beside: &str) -> String {
+    let mut out =
+        format!("# Written by `aster-config lock`; do not edit. Commit it beside {beside}.\n");
     out.push_str(&format!("lock-version = {LOCK_VERSION}\n"));
     out.push_str(&format!(
         "distro = {}\n",
@@ -174,6 +210,66 @@ pub fn to_text(lock: &Lock) -> String {
     out
 }
 
+/// A lock as read from its text, with the spans diagnostics point at.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The lock.
+    pub lock: Lock,
+    /// Where `[nixpkgs] url` is.
+    pub nixpkgs_url: Option<Span>,
+    /// Where `[colmena] url` is.
+    pub colmena_url: Option<Span>,
+    /// Where `distro` is.
+    pub distro: Option<Span>,
+}
+
+type Span = std::ops::Range<usize>;
+
+/// Reads a lock's text (either kind); `None` when it is not a lock this aster-config can read
+/// (not TOML, another `lock-version`, or an entry missing).
+pub fn parse(text: &str) -> Option<Parsed> {
+    let document = toml_edit::Document::parse(text.to_owned()).ok()?;
+    let root = document.as_table();
+    let string = |table: &dyn toml_edit::TableLike, key: &str| {
+        table.get(key).and_then(|i| i.as_str().map(str::to_owned))
+    };
+    let locked = |key: &str| -> Option<(Locked, Option<Span>)> {
+        let table = root.get(key)?.as_table_like()?;
+        Some((
+            Locked {
+                rev: string(table, "rev"),
+                url: string(table, "url")?,
+                sha256: string(table, "sha256")?,
+                nar_hash: string(table, "nar-hash")?,
+            },
+            table.get("url").and_then(toml_edit::Item::span),
+        ))
+    };
+    let version = root
+        .get("lock-version")
+        .and_then(toml_edit::Item::as_integer);
+    if version != Some(LOCK_VERSION) {
+        return None;
+    }
+    let (nixpkgs, nixpkgs_url) = locked("nixpkgs")?;
+    let distro = string(root, "distro")?;
+    let colmena = if root.contains_key("colmena") {
+        Some(locked("colmena")?)
+    } else {
+        None
+    };
+    Some(Parsed {
+        colmena_url: colmena.as_ref().and_then(|(_, span)| span.clone()),
+        lock: Lock {
+            nixpkgs,
+            colmena: colmena.map(|(locked, _)| locked),
+            distro,
+        },
+        nixpkgs_url,
+        distro: root.get("distro").and_then(toml_edit::Item::span),
+    })
+}
+
 /// Reads the fleet's lock and checks it against the fleet; every problem is a diagnostic.
 pub fn load(
     dir: &Path,
@@ -194,7 +290,7 @@ pub fn load(
         return None;
     };
     let file = files.add(shown.clone(), text.clone());
-    let stale = |message: String, span: Option<std::ops::Range<usize>>| {
+    let stale = |message: String, span: Option<Span>| {
         FleetDiagnostic::in_file(
             file,
             Diagnostic::new(Code::FleetStaleLock, message)
@@ -202,39 +298,7 @@ pub fn load(
                 .help("run `aster-config lock` on the fleet file again and commit the new lock"),
         )
     };
-    let Ok(document) = toml_edit::Document::parse(text.clone()) else {
-        report.push(stale(
-            format!("{shown} is not a lock file aster-config can read"),
-            None,
-        ));
-        return None;
-    };
-    let root = document.as_table();
-    let string = |table: &dyn toml_edit::TableLike, key: &str| {
-        table.get(key).and_then(|i| i.as_str().map(str::to_owned))
-    };
-    let locked = |key: &str| -> Option<(Locked, Option<std::ops::Range<usize>>)> {
-        let table = root.get(key)?.as_table_like()?;
-        let url = string(table, "url")?;
-        let sha256 = string(table, "sha256")?;
-        let nar_hash = string(table, "nar-hash")?;
-        Some((
-            Locked {
-                rev: string(table, "rev"),
-                url,
-                sha256,
-                nar_hash,
-            },
-            table.get("url").and_then(toml_edit::Item::span),
-        ))
-    };
-    let version_ok = root
-        .get("lock-version")
-        .and_then(toml_edit::Item::as_integer)
-        == Some(LOCK_VERSION);
-    let (Some((nixpkgs, nixpkgs_span)), Some(distro), true) =
-        (locked("nixpkgs"), string(root, "distro"), version_ok)
-    else {
+    let Some(parsed) = parse(&text) else {
         report.push(stale(
             format!("{shown} is not a lock file this aster-config can read"),
             None,
@@ -242,37 +306,211 @@ pub fn load(
         return None;
     };
     let mut ok = true;
-    if nixpkgs.url != fleet.value.pins.nixpkgs {
+    let lock = &parsed.lock;
+    if lock.nixpkgs.url != fleet.value.pins.nixpkgs {
         ok = false;
         report.push(stale(
             format!(
                 "the lock pins nixpkgs from {}, but the fleet file now names {}",
-                nixpkgs.url, fleet.value.pins.nixpkgs
+                lock.nixpkgs.url, fleet.value.pins.nixpkgs
             ),
-            nixpkgs_span,
+            parsed.nixpkgs_url.clone(),
         ));
     }
-    let colmena = locked("colmena");
-    if colmena.as_ref().map(|(l, _)| l.url.as_str()) != fleet.value.pins.colmena.as_deref() {
+    if lock.colmena.as_ref().map(|l| l.url.as_str()) != fleet.value.pins.colmena.as_deref() {
         ok = false;
         report.push(stale(
             "the lock's colmena pin does not match the fleet file's `pins.colmena`".to_owned(),
-            colmena.as_ref().and_then(|(_, s)| s.clone()),
+            parsed.colmena_url.clone(),
         ));
     }
-    if distro != distro_hash() {
+    if lock.distro != distro_hash() {
         ok = false;
         report.push(stale(
             "the lock was written for another distro tree (another aster-config version)"
                 .to_owned(),
-            root.get("distro").and_then(toml_edit::Item::span),
+            parsed.distro.clone(),
         ));
     }
-    ok.then(|| Lock {
-        nixpkgs,
-        colmena: colmena.map(|(l, _)| l),
-        distro,
-    })
+    ok.then_some(parsed.lock)
+}
+
+/// True when `text` is a fleet file rather than a single spec: its top level has a key only a
+/// fleet file has (`fleet-version`, `pins`, `host`). A file that is not TOML is judged by its
+/// lines, so that a fleet file with a syntax error is still reported as a fleet.
+pub fn is_fleet_file(text: &str) -> bool {
+    const FLEET_KEYS: [&str; 3] = ["fleet-version", "pins", "host"];
+    match toml_edit::Document::parse(text.to_owned()) {
+        Ok(document) => FLEET_KEYS
+            .iter()
+            .any(|k| document.as_table().contains_key(k)),
+        Err(_) => text.lines().any(|line| {
+            let line = line.trim_start();
+            line.starts_with("fleet-version") || line == "[pins]" || line == "[[host]]"
+        }),
+    }
+}
+
+/// The diagnostic for `--locked` without a lock beside the spec.
+pub fn missing_spec_lock(lock_shown: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::SpecMissingLock,
+        format!("`--locked` was given, but there is no lock file {lock_shown} beside the spec"),
+    )
+    .help("pin nixpkgs with `aster-config lock SPEC --nixpkgs URL` (it needs the network once) and commit the lock")
+}
+
+/// Reads a spec's lock and checks that it is whole and current: written for this aster-config's
+/// distro tree, and not edited by hand (the URL's revision is the locked one, the two hashes are
+/// the same hash, the URL is one Nix can fetch). Every problem is an `AC0514` diagnostic.
+pub fn check_spec_lock(text: &str) -> Result<Lock, Vec<Diagnostic>> {
+    let stale = |message: String, span: Option<Span>| {
+        Diagnostic::new(Code::SpecStaleLock, message)
+            .at(span, "locked here")
+            .help("lock again with `aster-config lock SPEC` (add `--nixpkgs URL` to pin another nixpkgs) and commit the new lock")
+    };
+    let Some(parsed) = parse(text) else {
+        return Err(vec![stale(
+            "this is not a lock file this aster-config can read".to_owned(),
+            None,
+        )]);
+    };
+    let nixpkgs = &parsed.lock.nixpkgs;
+    let mut problems = Vec::new();
+    if let Some(problem) = crate::validate::pin_problem(&nixpkgs.url) {
+        problems.push(stale(
+            format!("the locked nixpkgs URL {problem}"),
+            parsed.nixpkgs_url.clone(),
+        ));
+    }
+    if revision(&nixpkgs.url).is_some_and(|rev| nixpkgs.rev.as_deref() != Some(rev.as_str())) {
+        problems.push(stale(
+            format!(
+                "the URL names revision {}, but the lock was computed for {} (the URL was edited by hand)",
+                revision(&nixpkgs.url).unwrap_or_default(),
+                nixpkgs.rev.as_deref().unwrap_or("no revision")
+            ),
+            parsed.nixpkgs_url.clone(),
+        ));
+    }
+    if sri_from_nix32(&nixpkgs.sha256).as_deref() != Some(nixpkgs.nar_hash.as_str()) {
+        problems.push(stale(
+            "`sha256` and `nar-hash` are not the same hash (the lock was edited by hand)"
+                .to_owned(),
+            parsed.nixpkgs_url.clone(),
+        ));
+    }
+    if parsed.lock.distro != distro_hash() {
+        problems.push(stale(
+            "the lock was written for another distro tree (another aster-config version)"
+                .to_owned(),
+            parsed.distro.clone(),
+        ));
+    }
+    if problems.is_empty() {
+        Ok(parsed.lock)
+    } else {
+        Err(problems)
+    }
+}
+
+/// `nixpkgs.nix`: the locked tarball as `builtins.fetchTarball { url; sha256; }`, which evaluates
+/// to its store path. No path, time or machine name goes in: the same lock gives the same bytes.
+pub fn pin_nix(locked: &Locked) -> String {
+    use aster_compiler::nix::{Binding, Expr, print};
+    let fetch = Expr::apply(
+        Expr::select(Expr::Var("builtins"), &["fetchTarball"]),
+        vec![Expr::Attrs(vec![
+            Binding::new(vec!["url".into()], Expr::str(&locked.url)),
+            Binding::new(vec!["sha256".into()], Expr::str(&locked.sha256)),
+        ])],
+    );
+    // Only a revision read from the URL (40 hex digits) goes into the comment.
+    let revision =
+        revision(&locked.url).map_or_else(String::new, |rev| format!(" (revision {rev})"));
+    format!(
+        "# Generated by aster-config {} from the spec's lock: the pinned nixpkgs{revision}.\n\
+         # Do not edit: run `aster-config lock` and `aster-config build` again.\n\
+         # Evaluates to the nixpkgs source in the Nix store; build this folder with it:\n\
+         #   nixos-rebuild test -I nixos-config=./configuration.nix \\\n\
+         #     -I nixpkgs=\"$(nix-instantiate --eval --json ./nixpkgs.nix | tr -d '\"')\"\n{}\n",
+        env!("CARGO_PKG_VERSION"),
+        print(&fetch)
+    )
+}
+
+/// The store folder Nix uses: `NIX_STORE_DIR`, else `/nix/store`.
+fn store_dir() -> String {
+    std::env::var("NIX_STORE_DIR")
+        .ok()
+        .filter(|d| d.starts_with('/'))
+        .map_or_else(
+            || "/nix/store".to_owned(),
+            |d| d.trim_end_matches('/').to_owned(),
+        )
+}
+
+/// The store path of the unpacked tarball with NAR hash `sha256` (Nix base-32), named `source`
+/// as `builtins.fetchTarball` names it: Nix's fixed-output path, computed from the hash alone
+/// (`makeFixedOutputPath` with recursive SHA-256), so it is known without fetching anything.
+pub fn store_path(sha256: &str) -> Option<String> {
+    let nar = nix32_decode(sha256)?;
+    let hex: String = nar.iter().map(|b| format!("{b:02x}")).collect();
+    let dir = store_dir();
+    let fingerprint = format!("source:sha256:{hex}:{dir}:{PIN_NAME}");
+    let digest = hex_bytes(&sha256_hex(fingerprint.as_bytes()))?;
+    let mut compressed = [0u8; 20];
+    for (i, byte) in digest.iter().enumerate() {
+        compressed[i % 20] ^= byte;
+    }
+    Some(format!("{dir}/{}-{PIN_NAME}", nix32_encode(&compressed)))
+}
+
+/// The store name of a pinned tarball (what `builtins.fetchTarball` calls it).
+const PIN_NAME: &str = "source";
+
+fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// Makes sure the pinned nixpkgs is in the Nix store and is what the lock says:
+/// `nix-prefetch-url --unpack --print-path --name source URL SHA256` returns at once when the
+/// store already has it, and otherwise downloads and unpacks it and fails on any other hash.
+/// Returns its store path, which must be [`store_path`]'s.
+pub fn fetch_pinned(url: &str, sha256: &str) -> Result<String, String> {
+    let output = Command::new("nix-prefetch-url")
+        .args([
+            "--unpack",
+            "--print-path",
+            "--name",
+            PIN_NAME,
+            "--type",
+            "sha256",
+        ])
+        .arg(url)
+        .arg(sha256)
+        .output()
+        .map_err(|e| format!("cannot start nix-prefetch-url (install Nix): {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!(
+            "nix-prefetch-url could not fetch the locked nixpkgs {url} with hash {sha256}: {}",
+            stderr.trim()
+        ));
+    }
+    let path = stdout.lines().nth(1).unwrap_or_default().trim().to_owned();
+    let expected = store_path(sha256);
+    if expected.as_deref() != Some(path.as_str()) {
+        return Err(format!(
+            "nix-prefetch-url put the locked nixpkgs at `{path}`, not at {} as its hash says",
+            expected.unwrap_or_else(|| "the path its hash names".to_owned())
+        ));
+    }
+    Ok(path)
 }
 
 #[cfg(test)]
@@ -288,6 +526,49 @@ mod tests {
             Some("sha256-LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=")
         );
         assert_eq!(sri_from_nix32("short"), None);
+    }
+
+    #[test]
+    fn store_paths_are_computed_as_nix_computes_them() {
+        // `nix-prefetch-url --unpack --print-path --name source` of a small tarball printed this
+        // hash and this path.
+        if std::env::var_os("NIX_STORE_DIR").is_none() {
+            assert_eq!(
+                store_path("19l59z9nbs59axnhw6iqsz5bdagqb22kf0dp2zhkiq5m4b6k5247").as_deref(),
+                Some("/nix/store/ms37m6i4z2hfa1lm7a6lch7lw9vcr26l-source")
+            );
+        }
+        assert_eq!(store_path("not a hash"), None);
+    }
+
+    #[test]
+    fn fleet_files_are_told_from_specs_by_their_keys() {
+        assert!(is_fleet_file("fleet-version = 1\n"));
+        assert!(is_fleet_file("[[host]]\nname = \"a\"\n"));
+        assert!(is_fleet_file("fleet-version = \n[pins]\n"));
+        assert!(!is_fleet_file("[system]\nhostname = \"web-01\"\n"));
+        assert!(!is_fleet_file("[system\n"));
+    }
+
+    #[test]
+    fn a_spec_lock_edited_by_hand_is_stale() {
+        let lock = Lock {
+            nixpkgs: Locked {
+                url: "https://github.com/NixOS/nixpkgs/archive/c0bebd16e69e631ac6e52d6eb439daba28ac50cd.tar.gz".to_owned(),
+                rev: Some("c0bebd16e69e631ac6e52d6eb439daba28ac50cd".to_owned()),
+                sha256: "094qif9n4cq4fdg459qzbhg1c6wywawwaaivx0k0x8xhbyx4vwic".to_owned(),
+                nar_hash: "sha256-LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=".to_owned(),
+            },
+            colmena: None,
+            distro: distro_hash(),
+        };
+        let text = spec_lock_text(&lock);
+        assert_eq!(check_spec_lock(&text), Ok(lock));
+        let moved = text.replace("archive/c0bebd", "archive/d0bebd");
+        let problems = check_spec_lock(&moved).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].code, Code::SpecStaleLock);
+        assert!(check_spec_lock("lock-version = 2\n").is_err());
     }
 
     #[test]
