@@ -12,6 +12,7 @@
 
 use super::DeployError;
 use super::files::{FileSet, Hashes, hashes, write_atomic, write_new};
+use super::pin::Nixpkgs;
 use aster_compiler::sha256_hex;
 use serde::{Deserialize, Serialize};
 use std::fs;
@@ -70,6 +71,13 @@ pub struct RebuildRecord {
     /// The `--target-host`, when one was given.
     #[serde(default)]
     pub target_host: Option<String>,
+    /// The locked nixpkgs it was built from (`None`: the machine's `<nixpkgs>`, no lock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nixpkgs: Option<Nixpkgs>,
+    /// The store path of the system it built, when it succeeded and left a link to read
+    /// (see [`super::pin::built_system`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
 }
 
 /// The manifest of one generation.
@@ -128,6 +136,23 @@ impl Generation {
                 && last.action == action
                 && last.target_host.as_deref() == target_host
         })
+    }
+
+    /// The last successful rebuild that built these files (not a `--rollback`), if any.
+    pub fn last_built(&self) -> Option<&RebuildRecord> {
+        self.rebuilds
+            .iter()
+            .rev()
+            .find(|r| r.result == RebuildResult::Ok && !r.rollback)
+    }
+
+    /// The locked nixpkgs these files were last built from (`None`: unpinned, or never built).
+    pub fn nixpkgs(&self) -> Option<&Nixpkgs> {
+        self.rebuilds
+            .iter()
+            .rev()
+            .filter(|r| !r.rollback)
+            .find_map(|r| r.nixpkgs.as_ref())
     }
 
     /// True when the generation can be rolled back to (its files were installed and built, or
@@ -337,11 +362,18 @@ impl Store {
         Ok(generation)
     }
 
-    /// Marks the last rebuild of generation `number` with `result` (when it is still open).
-    pub fn finish_rebuild(&self, number: u32, result: RebuildResult) -> Result<(), DeployError> {
+    /// Marks the last rebuild of generation `number` with `result` and the system it built
+    /// (when it is still open).
+    pub fn finish_rebuild(
+        &self,
+        number: u32,
+        result: RebuildResult,
+        system: Option<String>,
+    ) -> Result<(), DeployError> {
         let mut generation = self.get(number)?;
         if let Some(last) = generation.rebuilds.last_mut() {
             last.result = result;
+            last.system = system;
         }
         self.update(&generation)
     }

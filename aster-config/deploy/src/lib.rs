@@ -21,7 +21,8 @@
 //! and [`plan`] compare it with the new output ([`install_time`]: what cannot be added to a
 //! running system), [`stage`] writes the new files beside the target,
 //! [`lock`] keeps two runs apart, [`generations`] records every set of managed files, [`swap`]
-//! replaces them under a journal, [`rebuild`] runs `nixos-rebuild`, [`recover`] finishes or undoes
+//! replaces them under a journal, [`rebuild`] runs `nixos-rebuild` (with the locked nixpkgs of
+//! [`pin`], and [`pin`] reads the system it built), [`recover`] finishes or undoes
 //! whatever an interrupted run left, and [`session`] strings the steps together. Nothing here
 //! prints: the CLI (`aster-config plan|apply|rollback|generations`) renders every result.
 
@@ -30,6 +31,7 @@ pub mod files;
 pub mod generations;
 pub mod install_time;
 pub mod lock;
+pub mod pin;
 pub mod plan;
 pub mod proc;
 pub mod rebuild;

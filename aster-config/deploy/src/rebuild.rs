@@ -1,8 +1,9 @@
 //! Running `nixos-rebuild <action>` and streaming its output.
 //!
 //! The command is `nixos-rebuild <action> -I nixos-config=<root>/etc/nixos/configuration.nix
-//! [--target-host HOST] [--rollback]`. `-I nixos-config=…` is always passed, also for `/`, so the
-//! rebuild builds exactly the files that were just installed, whatever `NIX_PATH` says.
+//! [-I nixpkgs=<store path>] [--target-host HOST] [--rollback]`. `-I nixos-config=…` is always
+//! passed, also for `/`, so the rebuild builds exactly the files that were just installed,
+//! whatever `NIX_PATH` says; `-I nixpkgs=…` when the spec has a lock (see [`super::pin`]).
 //!
 //! The child writes to two log files in the state folder (`rebuild.out`, `rebuild.err`) rather
 //! than to pipes: if aster-config dies, `nixos-rebuild` is not killed by a broken pipe halfway
@@ -11,6 +12,7 @@
 //! decides how to show them (and draws the spinner).
 
 use super::DeployError;
+use super::pin::Nixpkgs;
 use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::Read as _;
@@ -37,6 +39,8 @@ pub struct RebuildCommand {
     pub target_host: Option<String>,
     /// Go back to the previous system generation instead of building.
     pub rollback: bool,
+    /// Build from this locked nixpkgs (`-I nixpkgs=<store path>`) instead of `<nixpkgs>`.
+    pub nixpkgs: Option<Nixpkgs>,
 }
 
 impl RebuildCommand {
@@ -45,6 +49,10 @@ impl RebuildCommand {
         let mut config = OsString::from("nixos-config=");
         config.push(&self.configuration);
         let mut args = vec![OsString::from(&self.action), "-I".into(), config];
+        if let Some(nixpkgs) = &self.nixpkgs {
+            args.push("-I".into());
+            args.push(format!("nixpkgs={}", nixpkgs.store_path).into());
+        }
         if let Some(host) = &self.target_host {
             args.push("--target-host".into());
             args.push(host.into());
@@ -233,10 +241,25 @@ mod tests {
             configuration: PathBuf::from("/tmp/my root/etc/nixos/configuration.nix"),
             target_host: Some("root@web-01".to_owned()),
             rollback: false,
+            nixpkgs: None,
         };
         assert_eq!(
             command.display(),
             "nixos-rebuild test -I 'nixos-config=/tmp/my root/etc/nixos/configuration.nix' --target-host root@web-01"
+        );
+        let pinned = RebuildCommand {
+            nixpkgs: Some(crate::pin::Nixpkgs {
+                url: "https://example.org/n.tar.gz".to_owned(),
+                rev: None,
+                sha256: "0".repeat(52),
+                store_path: "/nix/store/ms37m6i4z2hfa1lm7a6lch7lw9vcr26l-source".to_owned(),
+            }),
+            target_host: None,
+            ..command
+        };
+        assert_eq!(
+            pinned.display(),
+            "nixos-rebuild test -I 'nixos-config=/tmp/my root/etc/nixos/configuration.nix' -I nixpkgs=/nix/store/ms37m6i4z2hfa1lm7a6lch7lw9vcr26l-source"
         );
     }
 }

@@ -236,7 +236,7 @@ fn follow_journal(
             }
         }
         Phase::Rebuilding => {
-            store.finish_rebuild(transaction.to, RebuildResult::Interrupted)?;
+            store.finish_rebuild(transaction.to, RebuildResult::Interrupted, None)?;
             store.set_current(Some(transaction.to))?;
             Recovered::RebuildInterrupted(transaction)
         }

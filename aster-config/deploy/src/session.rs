@@ -496,6 +496,8 @@ impl Locked {
                 result: RebuildResult::Interrupted,
                 rollback: command.rollback,
                 target_host: command.target_host.clone(),
+                nixpkgs: command.nixpkgs.clone(),
+                system: None,
             },
         )?;
         journal.phase = Phase::Rebuilding;
@@ -514,12 +516,17 @@ impl Locked {
             Ok(outcome) => RebuildEnd::Failed(outcome),
             Err(error) => RebuildEnd::NotStarted(error),
         };
-        let result = if matches!(end, RebuildEnd::Succeeded(_)) {
-            RebuildResult::Ok
+        let (result, system) = if matches!(end, RebuildEnd::Succeeded(_)) {
+            let root = self.prepared.target.root();
+            let remote = command.target_host.is_some();
+            (
+                RebuildResult::Ok,
+                super::pin::built_system(root, &command.action, remote),
+            )
         } else {
-            RebuildResult::Failed
+            (RebuildResult::Failed, None)
         };
-        store.finish_rebuild(journal.to, result)?;
+        store.finish_rebuild(journal.to, result, system)?;
         Ok(end)
     }
 }

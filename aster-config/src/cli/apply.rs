@@ -7,6 +7,10 @@
 //! be there at install time, such as the Xfce desktop, to a running system), 2 usage or I/O
 //! problems (including a held lock and a refused confirmation), 4 `nixos-rebuild` failed and the
 //! previous files were put back.
+//!
+//! With a lock beside the spec, `nixos-rebuild` gets `-I nixpkgs=<store path of the locked
+//! tarball>`; after the confirmation and before anything is changed, `nix-prefetch-url` puts that
+//! tarball into the Nix store (downloading it only when missing) and checks its hash.
 
 use super::plan::{compile, fail, render, report_findings, use_color};
 use super::render::{Style, usage_error};
@@ -32,6 +36,10 @@ pub const TEST_IS_TEMPORARY: &str = "Note: `test` activates the new system now b
 pub struct Args {
     /// The spec file (`-` reads standard input).
     spec: PathBuf,
+    /// Refuse to apply without a current lock beside the spec (`aster-config lock`), so the
+    /// rebuild never uses an unpinned nixpkgs.
+    #[arg(long)]
+    locked: bool,
     #[command(flatten)]
     how: How,
 }
@@ -72,7 +80,7 @@ impl How {
 
 pub fn run(args: &Args, style: &Style, color: ColorChoice) -> u8 {
     // Step 1: check. Nothing is touched when the spec has errors.
-    let (_, desired) = match compile(&args.spec, style) {
+    let (_, desired, pin) = match compile(&args.spec, style, args.locked) {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };
@@ -98,6 +106,7 @@ pub fn run(args: &Args, style: &Style, color: ColorChoice) -> u8 {
         configuration: target.configuration(),
         target_host: how.target_host.clone(),
         rollback: false,
+        nixpkgs: pin.map(|pin| pin.nixpkgs),
     };
     let intent = prepared.intent(&action.name, how.target_host.as_deref());
     say_raw!(
@@ -304,6 +313,13 @@ pub fn carry_out(
             return EXIT_OK;
         }
         Err(code) => {
+            prepared.discard();
+            return code;
+        }
+    }
+    // The locked nixpkgs must be in the store, with its hash, before anything changes.
+    if let (false, Some(nixpkgs)) = (skip, &command.nixpkgs) {
+        if let Err(code) = super::lock::fetch(nixpkgs) {
             prepared.discard();
             return code;
         }

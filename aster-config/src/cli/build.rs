@@ -1,4 +1,8 @@
 //! `aster-config build SPEC -o DIR`: check, then write the output folder atomically.
+//!
+//! When the spec has a lock beside it (`aster-config lock`), the output also holds
+//! `nixpkgs.nix`, the locked nixpkgs as `builtins.fetchTarball { url; sha256; }`. A lock that is
+//! stale, or none under `--locked`, stops the build before the spec is compiled: nothing written.
 
 use super::{
     EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, read_spec,
@@ -18,6 +22,10 @@ pub struct Args {
     /// overlays, ready for nixos-install.
     #[arg(long)]
     full: bool,
+    /// Refuse to build without a current lock beside the spec (`aster-config lock`), so the
+    /// output never names an unpinned nixpkgs.
+    #[arg(long)]
+    locked: bool,
     #[command(flatten)]
     nixpkgs: super::check::NixpkgsArgs,
 }
@@ -28,6 +36,10 @@ pub fn run(args: &Args, style: &Style) -> u8 {
         Err(message) => return usage_error(&message),
     };
     let shown = super::render::spec_path(&args.spec);
+    let pin = match super::lock::spec_pin(&args.spec, args.locked) {
+        Ok(pin) => pin,
+        Err(problem) => return problem.report(style, &shown, "nothing written"),
+    };
     let index = args.nixpkgs.index();
     let built = aster_compiler::build_with(
         aster_compiler::Input {
@@ -45,14 +57,20 @@ pub fn run(args: &Args, style: &Style) -> u8 {
     let checked = &built.checked;
     style.diagnostics(&shown, checked.source.as_ref(), &checked.diagnostics);
     super::check::report_lookup(style, &checked.package_lookup);
-    let Some(output) = built.output else {
+    let Some(mut output) = built.output else {
         style.status(&format!("{shown}: nothing written"));
         return EXIT_SPEC_ERRORS;
     };
+    if let Some(pin) = &pin {
+        output.insert_nix(aster_compiler::layout::NIXPKGS_PIN, pin.file.clone());
+    }
     match aster_compiler::output::write(&output, &args.output) {
         Ok(()) => {
+            let pinned = pin.as_ref().map_or_else(String::new, |pin| {
+                format!(", nixpkgs pinned to {}", pin.nixpkgs.name())
+            });
             style.status(&format!(
-                "{shown}: wrote {} file(s) to {} ({} warning(s))",
+                "{shown}: wrote {} file(s) to {} ({} warning(s){pinned})",
                 output.files().len(),
                 args.output.display(),
                 checked.diagnostics.warning_count()

@@ -1,13 +1,14 @@
 //! `aster-config generations [--root DIR]`: the recorded generations — number, time, spec hash,
 //! status and summary — with the installed one marked `*` (or `~` when its files have been
-//! edited by hand since). `--format json` prints them as one
-//! JSON array. Reports (never changes) what interrupted runs left.
+//! edited by hand since). Under a generation that was built, an indented line names the locked
+//! nixpkgs it was built from and the system's store path, when they are known. `--format json`
+//! prints them as one JSON array. Reports (never changes) what interrupted runs left.
 
 use super::plan::{fail, report_findings};
 use super::{EXIT_OK, Format};
 use aster_deploy::Target;
 use aster_deploy::files::FileSet;
-use aster_deploy::generations::Store;
+use aster_deploy::generations::{Generation, Store};
 use aster_deploy::session::Installed;
 use aster_deploy::time::format_utc;
 use std::path::PathBuf;
@@ -50,6 +51,8 @@ pub fn run(args: &Args, format: Format) -> u8 {
                     "files": g.files,
                     "installed": Some(g.number) == installed,
                     "edited-by-hand": edited && Some(g.number) == current,
+                    "nixpkgs": g.nixpkgs(),
+                    "system": g.last_built().and_then(|r| r.system.as_deref()),
                 })
             })
             .collect();
@@ -106,13 +109,17 @@ pub fn run(args: &Args, format: Format) -> u8 {
             *width = (*width).max(cell.chars().count());
         }
     }
-    for row in std::iter::once(&header).chain(&rows) {
+    let details = std::iter::once(None).chain(list.iter().map(built_from));
+    for (row, detail) in std::iter::once(&header).chain(&rows).zip(details) {
         let mut line = String::new();
         for (cell, width) in row.iter().zip(widths) {
             line.push_str(&format!("{cell:<width$}  "));
         }
         line.push_str(&row[5]);
         say!("{}", line.trim_end());
+        if let Some(detail) = detail {
+            say!("{:indent$}{detail}", "", indent = widths[0] + 2);
+        }
     }
     match current {
         Some(n) if edited => say!(
@@ -129,4 +136,18 @@ pub fn run(args: &Args, format: Format) -> u8 {
         ),
     }
     EXIT_OK
+}
+
+/// What a generation was built from and into, when recorded: `nixpkgs <rev> (sha256 <hash>),
+/// system /nix/store/…`.
+fn built_from(generation: &Generation) -> Option<String> {
+    let nixpkgs = generation
+        .nixpkgs()
+        .map(|n| format!("nixpkgs {} (sha256 {})", n.name(), n.sha256));
+    let system = generation
+        .last_built()
+        .and_then(|r| r.system.as_deref())
+        .map(|s| format!("system {s}"));
+    let parts: Vec<String> = nixpkgs.into_iter().chain(system).collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
 }

@@ -145,8 +145,11 @@ enum Command {
     /// Many machines from one fleet file: check, build (colmena hive + flake), plan, apply.
     #[command(subcommand)]
     Fleet(fleet::Command),
-    /// Pin a fleet's nixpkgs (and colmena) by NAR hash in fleet.lock (needs Nix and the network).
-    #[command(after_help = "Example:\n  aster-config lock fleet.toml")]
+    /// Pin nixpkgs by NAR hash: a spec's in SPEC.lock beside it, a fleet's (and colmena) in
+    /// fleet.lock (needs Nix and, once, the network).
+    #[command(
+        after_help = "Examples:\n  aster-config lock system.toml --nixpkgs https://github.com/NixOS/nixpkgs/archive/<revision>.tar.gz\n  aster-config lock system.toml      # again, from the URL in system.lock\n  aster-config lock fleet.toml       # a fleet: from its [pins]\n\nbuild, plan and apply use the lock beside the spec; --locked makes them refuse to run without one."
+    )]
     Lock(lock::Args),
     /// Rewrite specs in the canonical layout (schema order, every comment kept).
     #[command(

@@ -1,5 +1,7 @@
 //! `aster-config plan SPEC [--root DIR] [--exit-code]`: what `apply` would change, changing
 //! nothing. Also the plan rendering and the spec compilation that `apply` and `rollback` share.
+//! With a lock beside the spec, the files to install include `nixpkgs.nix` (the pin), so a
+//! new pin shows as a changed file.
 //!
 //! Exit codes with `--exit-code`: 0 no change, 1 the spec has errors, 2 usage or I/O problems,
 //! 3 changes. Without it, a successful plan exits 0 whether or not something would change.
@@ -31,6 +33,9 @@ pub struct Args {
     /// I/O problems).
     #[arg(long)]
     exit_code: bool,
+    /// Refuse to plan without a current lock beside the spec (`aster-config lock`).
+    #[arg(long)]
+    locked: bool,
 }
 
 pub fn run(args: &Args, style: &Style, format: Format, color: ColorChoice) -> u8 {
@@ -41,7 +46,7 @@ pub fn run(args: &Args, style: &Style, format: Format, color: ColorChoice) -> u8
     } else {
         style
     };
-    let (name, desired) = match compile(&args.spec, style) {
+    let (name, desired, _) = match compile(&args.spec, style, args.locked) {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };
@@ -71,10 +76,17 @@ pub fn run(args: &Args, style: &Style, format: Format, color: ColorChoice) -> u8
 }
 
 /// Step 1 of plan, apply: reads and compiles the spec, prints its diagnostics; on success the
-/// spec's name and the files to install.
-pub fn compile(path: &Path, style: &Style) -> Result<(String, Desired), u8> {
+/// spec's name, the files to install (with `nixpkgs.nix` when the spec has a lock) and the pin.
+/// A stale lock, or none under `--locked` (`required`), stops it before the spec is compiled.
+pub fn compile(
+    path: &Path,
+    style: &Style,
+    required: bool,
+) -> Result<(String, Desired, Option<super::lock::Pin>), u8> {
     let (bytes, name, dir) = read_spec(path).map_err(|message| usage_error(&message))?;
     let shown = super::render::spec_path(path);
+    let pin = super::lock::spec_pin(path, required)
+        .map_err(|problem| problem.report(style, &shown, "nothing changed"))?;
     let built = aster_compiler::build(aster_compiler::Input {
         name: &name,
         bytes: &bytes,
@@ -83,7 +95,14 @@ pub fn compile(path: &Path, style: &Style) -> Result<(String, Desired), u8> {
     let checked = &built.checked;
     style.diagnostics(&shown, checked.source.as_ref(), &checked.diagnostics);
     if let (Some(output), Some(spec)) = (&built.output, &checked.spec) {
-        Ok((name.clone(), Desired::compiled(&name, output, spec)))
+        let mut desired = Desired::compiled(&name, output, spec);
+        if let Some(pin) = &pin {
+            desired.files.insert(
+                aster_compiler::layout::NIXPKGS_PIN.to_owned(),
+                pin.file.clone().into_bytes(),
+            );
+        }
+        Ok((name.clone(), desired, pin))
     } else {
         style.status(&format!("{shown}: nothing changed"));
         Err(EXIT_SPEC_ERRORS)

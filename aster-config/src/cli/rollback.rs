@@ -50,6 +50,7 @@ pub fn run(args: &Args, color: ColorChoice) -> u8 {
         Some(host)
     });
     warn_local_activation(&target, action, target_host.as_deref());
+    let nixpkgs = generation.nixpkgs().cloned();
     let desired = Desired {
         files,
         source: Source::Generation(Box::new(generation)),
@@ -64,6 +65,8 @@ pub fn run(args: &Args, color: ColorChoice) -> u8 {
         configuration: target.configuration(),
         target_host,
         rollback: files_match,
+        // Rebuilt from the nixpkgs it was built from before (none needed for --rollback).
+        nixpkgs: nixpkgs.filter(|_| !files_match),
     };
     say_raw!(
         "{}",
