@@ -6,13 +6,27 @@
 # exactly which files a rebuild would have built. Then it sleeps for the number of seconds in
 # $FAKE_REBUILD_DIR/sleep (if that file exists) and exits with the code in $FAKE_REBUILD_DIR/exit
 # (default 0), printing an evaluation error the way Nix does when the code is not 0.
+#
+# On success it leaves the links a real rebuild leaves, under the root the nixos-config path
+# names (<root>/etc/nixos/configuration.nix), pointing at a made-up system store path that
+# depends on the configuration and the -I nixpkgs=… it was given: `test` and `switch` set
+# <root>/run/current-system, `switch` and `boot` add a profile generation under
+# <root>/nix/var/nix/profiles (system -> system-N-link -> the store path). It logs the path as
+# "system: …". Nothing is linked for --rollback or --target-host.
 set -eu
 log="${FAKE_REBUILD_LOG:?FAKE_REBUILD_LOG is not set}"
 control="${FAKE_REBUILD_DIR:?FAKE_REBUILD_DIR is not set}"
 config=""
+nixpkgs=""
+remote=""
+rollback=""
+action="${1:-}"
 for arg in "$@"; do
     case "$arg" in
         nixos-config=*) config="${arg#nixos-config=}" ;;
+        nixpkgs=*) nixpkgs="${arg#nixpkgs=}" ;;
+        --target-host) remote=1 ;;
+        --rollback) rollback=1 ;;
     esac
 done
 {
@@ -47,4 +61,25 @@ EOF
     exit "$code"
 fi
 echo "/nix/store/0000000000000000000000000000000-nixos-system-asterinas-25.05"
+root="${config%/etc/nixos/configuration.nix}"
+if [ -n "$root" ] && [ "$root" != "$config" ] && [ -z "$remote" ] && [ -z "$rollback" ]; then
+    sum="$( (cat "$config"; printf '%s' "$nixpkgs") | sha256sum | cut -c1-32)"
+    system="/nix/store/$sum-nixos-system-asterinas-25.05"
+    case "$action" in
+        test|switch)
+            mkdir -p "$root/run"
+            ln -sfn "$system" "$root/run/current-system"
+            ;;
+    esac
+    case "$action" in
+        switch|boot)
+            profiles="$root/nix/var/nix/profiles"
+            mkdir -p "$profiles"
+            n=$(($(find "$profiles" -name 'system-*-link' | wc -l) + 1))
+            ln -sfn "$system" "$profiles/system-$n-link"
+            ln -sfn "system-$n-link" "$profiles/system"
+            ;;
+    esac
+    echo "system: $system" >> "$log"
+fi
 echo "finished: 0" >> "$log"

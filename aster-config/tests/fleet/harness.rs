@@ -1,7 +1,8 @@
 //! A fleet to test with: examples/fleet copied into a temporary folder, pinned to a local
 //! stand-in for nixpkgs (a tarball the harness writes: a copy of the real nixpkgs `lib` and an
 //! `eval-config.nix` that calls `lib.evalModules` without checks), locked with the real
-//! `nix-prefetch-url` into a private Nix store under the same folder.
+//! `nix-prefetch-url` into a private Nix store under the same folder. The stand-in alone
+//! ([`standin_tarball`]) is what the single-spec lock tests (tests/lock.rs) pin to.
 
 #![allow(dead_code)]
 
@@ -68,33 +69,41 @@ fn copy_contents(from: &Path, to: &Path) {
     }
 }
 
+/// Writes the stand-in for nixpkgs into `base/standin/` and packs it as `base/standin.tar.gz`;
+/// returns the tarball's `file://` URL. Its contents (and so its NAR hash) are the same on every
+/// machine.
+pub fn standin_tarball(base: &Path) -> String {
+    let lib = nixpkgs_lib();
+    let standin = base.join("standin");
+    std::fs::create_dir_all(standin.join("nixos/lib")).expect("mkdir");
+    // The stand-in carries its own copy of the lib, so its content (and so the lock's hashes)
+    // is the same wherever the checkout and the vendored lib live.
+    copy_contents(&lib, &standin.join("lib"));
+    std::fs::write(
+        standin.join("default.nix"),
+        "{ system ? \"x86_64-linux\", overlays ? [ ], config ? { }, ... }:\n{\n  lib = import ./lib;\n  path = ./.;\n  inherit system overlays config;\n}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        standin.join("nixos/lib/eval-config.nix"),
+        "{ modules ? [ ], specialArgs ? { }, ... }:\n(import ../../lib).evalModules {\n  inherit specialArgs;\n  modules = modules ++ [ { _module.check = false; } ];\n}\n",
+    )
+    .expect("write");
+    let status = Command::new("tar")
+        .args(["-czf", "standin.tar.gz", "standin"])
+        .current_dir(base)
+        .status()
+        .expect("tar");
+    assert!(status.success());
+    format!("file://{}/standin.tar.gz", base.display())
+}
+
 impl Fleet {
     /// examples/fleet, pinned to the stand-in tarball (colmena pin dropped: no network here).
     pub fn example() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let base = dir.path().canonicalize().expect("canonical");
-        let lib = nixpkgs_lib();
-        let standin = base.join("standin");
-        std::fs::create_dir_all(standin.join("nixos/lib")).expect("mkdir");
-        // The stand-in carries its own copy of the lib, so its content (and so the lock's hashes)
-        // is the same wherever the checkout and the vendored lib live.
-        copy_contents(&lib, &standin.join("lib"));
-        std::fs::write(
-            standin.join("default.nix"),
-            "{ system ? \"x86_64-linux\", overlays ? [ ], config ? { }, ... }:\n{\n  lib = import ./lib;\n  path = ./.;\n  inherit system overlays config;\n}\n",
-        )
-        .expect("write");
-        std::fs::write(
-            standin.join("nixos/lib/eval-config.nix"),
-            "{ modules ? [ ], specialArgs ? { }, ... }:\n(import ../../lib).evalModules {\n  inherit specialArgs;\n  modules = modules ++ [ { _module.check = false; } ];\n}\n",
-        )
-        .expect("write");
-        let status = Command::new("tar")
-            .args(["-czf", "standin.tar.gz", "standin"])
-            .current_dir(&base)
-            .status()
-            .expect("tar");
-        assert!(status.success());
+        let url = standin_tarball(&base);
         let fleet_dir = base.join("fleet");
         copy_dir(&workspace().join("examples/fleet"), &fleet_dir);
         let file = fleet_dir.join("fleet.toml");
@@ -104,7 +113,7 @@ impl Fleet {
             .filter(|l| !l.starts_with("colmena = "))
             .map(|l| {
                 if l.starts_with("nixpkgs = ") {
-                    format!("nixpkgs = \"file://{}/standin.tar.gz\"\n", base.display())
+                    format!("nixpkgs = \"{url}\"\n")
                 } else {
                     format!("{l}\n")
                 }
