@@ -7,6 +7,8 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::io::IsTerminal as _;
 use std::sync::Arc;
 
+mod words;
+
 /// The spec's path as diagnostics name it: relative to the working directory when it lies below
 /// it (else as given), so that in a folder of hosts the failing one is plain. Only messages use
 /// it; the compiler keeps the bare file name, because the manifest it writes must not depend on
@@ -83,7 +85,8 @@ impl Style {
         };
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(100)
-            .with_links(false);
+            .with_links(false)
+            .with_word_separator(words::SEPARATOR);
         let printable = printable(diagnostic);
         let report = Report {
             diagnostic: &printable,
@@ -115,24 +118,31 @@ struct Report<'a> {
 /// The diagnostic with control characters from the spec shown as escapes, so that no spec can
 /// send terminal control sequences through a message (help keeps its own line breaks).
 fn printable(diagnostic: &Diagnostic) -> Diagnostic {
-    let escape = |text: &str, keep_newlines: bool| -> String {
-        text.chars()
-            .map(|c| {
-                if c.is_control() && !(keep_newlines && c == '\n') {
-                    c.escape_default().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect()
-    };
     let mut printable = diagnostic.clone();
-    printable.message = escape(&diagnostic.message, false);
-    printable.help = diagnostic.help.as_deref().map(|h| escape(h, true));
+    printable.message = escape_controls(&diagnostic.message, false);
+    printable.help = diagnostic.help.as_deref().map(|h| escape_controls(h, true));
     for label in &mut printable.labels {
-        label.text = escape(&label.text, false);
+        label.text = escape_controls(&label.text, false);
     }
     printable
+}
+
+/// `text` with each control character (but `\n` when `keep_newlines`) written as its Rust
+/// escape (`\u{1b}`, `\t`).
+fn escape_controls(text: &str, keep_newlines: bool) -> String {
+    let escaped = |c: char| c.is_control() && !(keep_newlines && c == '\n');
+    if !text.chars().any(escaped) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if escaped(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl std::fmt::Debug for Report<'_> {
