@@ -361,7 +361,7 @@ fn lock_tells_fleet_files_from_specs() {
     assert!(!setup.lock_file().exists());
 }
 
-/// The page's first ```toml block is the spec; AC0514's second is the lock beside it.
+/// The fenced TOML blocks of a page: the first is the spec; AC0514's second is the lock beside it.
 fn blocks(page: &str) -> Vec<&str> {
     page.split("```toml\n")
         .skip(1)

@@ -40,11 +40,13 @@ impl Nixpkgs {
 /// The store path of the system a successful `nixos-rebuild <action>` built, read from the link
 /// the action leaves (see the module's documentation); `None` when the action leaves none here.
 pub fn built_system(root: &Path, action: &str, remote: bool) -> Option<String> {
-    let link = match (action, remote) {
-        (_, true) => return None,
-        ("test" | "switch", false) => root.join("run/current-system"),
-        ("boot", false) => root.join("nix/var/nix/profiles/system"),
-        ("build", false) => PathBuf::from("result"),
+    if remote {
+        return None;
+    }
+    let link = match action {
+        "test" | "switch" => root.join("run/current-system"),
+        "boot" => root.join("nix/var/nix/profiles/system"),
+        "build" => PathBuf::from("result"),
         _ => return None,
     };
     resolve(root, &link)

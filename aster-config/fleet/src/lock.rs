@@ -15,6 +15,7 @@
 use crate::model::Fleet;
 use crate::report::{Files, FleetDiagnostic};
 use aster_compiler::{Code, Diagnostic, sha256_hex};
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
@@ -455,7 +456,10 @@ fn store_dir() -> String {
 /// (`makeFixedOutputPath` with recursive SHA-256), so it is known without fetching anything.
 pub fn store_path(sha256: &str) -> Option<String> {
     let nar = nix32_decode(sha256)?;
-    let hex: String = nar.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = nar.iter().fold(String::new(), |mut hex, byte| {
+        let _ = write!(hex, "{byte:02x}");
+        hex
+    });
     let dir = store_dir();
     let fingerprint = format!("source:sha256:{hex}:{dir}:{PIN_NAME}");
     let digest = hex_bytes(&sha256_hex(fingerprint.as_bytes()))?;

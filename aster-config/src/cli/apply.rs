@@ -318,11 +318,11 @@ pub fn carry_out(
         }
     }
     // The locked nixpkgs must be in the store, with its hash, before anything changes.
-    if let (false, Some(nixpkgs)) = (skip, &command.nixpkgs) {
-        if let Err(code) = super::lock::fetch(nixpkgs) {
-            prepared.discard();
-            return code;
-        }
+    if let (false, Some(nixpkgs)) = (skip, &command.nixpkgs)
+        && let Err(code) = super::lock::fetch(nixpkgs)
+    {
+        prepared.discard();
+        return code;
     }
     // Step 4: the lock; then whatever an interrupted run left is recovered.
     let locked = match prepared.lock(if command.rollback {

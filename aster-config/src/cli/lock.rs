@@ -18,9 +18,9 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     /// The spec or fleet file to lock; the lock is written beside it.
     file: PathBuf,
-    /// The nixpkgs tarball to pin a spec to, e.g.
-    /// https://github.com/NixOS/nixpkgs/archive/<revision>.tar.gz (default: the URL of the spec's
-    /// existing lock). Fleets name theirs in `[pins]`.
+    /// The nixpkgs tarball to pin a spec to, such as
+    /// `https://github.com/NixOS/nixpkgs/archive/<revision>.tar.gz` (default: the URL of the
+    /// spec's existing lock). Fleets name theirs in `[pins]`.
     #[arg(long, value_name = "URL")]
     nixpkgs: Option<String>,
 }
@@ -167,7 +167,9 @@ impl Problem {
 pub fn spec_pin(spec: &Path, required: bool) -> Result<Option<Pin>, Problem> {
     let problem = |name: String, source: Option<SourceFile>, diagnostic: Vec<Diagnostic>| {
         let mut diagnostics = Diagnostics::new();
-        diagnostic.into_iter().for_each(|d| diagnostics.push(d));
+        for d in diagnostic {
+            diagnostics.push(d);
+        }
         Problem {
             name,
             source,
