@@ -81,6 +81,16 @@ fn first_apply_on_an_empty_root_installs_and_rebuilds() {
     list.expect(0);
     assert!(list.stdout.contains("*1"), "{}", list.stdout);
     assert!(list.stdout.contains("applied (test)"), "{}", list.stdout);
+    // Without a lock no nixpkgs is recorded, but the system the rebuild left in
+    // run/current-system is.
+    let system = fs::read_link(machine.root.join("run/current-system")).unwrap();
+    assert!(
+        list.stdout
+            .contains(&format!("     system {}", system.display())),
+        "{}",
+        list.stdout
+    );
+    assert!(!list.stdout.contains("nixpkgs"), "{}", list.stdout);
     assert!(
         machine
             .state()

@@ -218,6 +218,24 @@ fn apply_builds_from_exactly_the_locked_nixpkgs_and_records_it() {
 }
 
 #[test]
+fn rollback_rebuilds_a_generation_from_the_nixpkgs_it_was_built_from() {
+    let setup = Setup::new();
+    setup.lock();
+    setup.apply(&[]).expect(0);
+    let pinned = setup.machine.rebuild_calls()[0].clone();
+    // The lock goes away: the next apply builds from the machine's <nixpkgs> again.
+    std::fs::remove_file(setup.lock_file()).unwrap();
+    Machine::edit(&setup.spec, "[system]", "[system]\ntimezone = \"UTC\"");
+    setup.apply(&[]).expect(0);
+    assert!(!setup.machine.rebuild_calls()[1].contains("nixpkgs="));
+    let root = setup.machine.root.to_str().unwrap();
+    setup
+        .run(&["rollback", "2", "--root", root, "--yes"])
+        .expect(0);
+    assert_eq!(setup.machine.rebuild_calls()[2], pinned);
+}
+
+#[test]
 fn a_boot_records_the_system_profile_it_made_the_default() {
     let setup = Setup::new();
     setup.lock();
