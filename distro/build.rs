@@ -1,10 +1,11 @@
 //! Two build steps for the crate:
 //!
-//! - Parses and checks `catalog/*.toml` and writes the catalog to `OUT_DIR` as postcard bytes,
-//!   which `src/catalog.rs` embeds and decodes at run time. The entry types and the reader
-//!   are the crate's own modules, included here by path, so the build script and the library
-//!   agree on every field. A broken catalog file fails the build with
-//!   `distro/catalog/<file>: <problem>`.
+//! - Parses and checks `catalog/*.toml` and writes each table to `OUT_DIR` as postcard bytes,
+//!   row after row, plus `distro_index.rs`: where each row starts and the keys lookups search
+//!   (package attributes, service names, …). `src/catalog.rs` embeds both and decodes a row
+//!   when it is first read. The entry types and the reader are the crate's own modules,
+//!   included here by path, so the build script and the library agree on every field. A broken
+//!   catalog file fails the build with `distro/catalog/<file>: <problem>`.
 //! - Embeds the distro's `/etc/nixos` tree (`nixos/etc-nixos/`) into the crate, so that
 //!   `aster-config build --full` can write it without the source tree at hand.
 
@@ -30,15 +31,14 @@ mod services;
 mod source;
 #[path = "src/status.rs"]
 mod status;
-#[path = "src/tables.rs"]
-mod tables;
 
 fn main() {
     encode_catalog();
     embed_etc_nixos();
 }
 
-/// Parses and checks `catalog/*.toml` and writes `OUT_DIR/distro-catalog.postcard`.
+/// Parses and checks `catalog/*.toml`; writes `OUT_DIR/distro-<table>.postcard` for each table
+/// and `OUT_DIR/distro_index.rs`.
 fn encode_catalog() {
     let dir = manifest_dir().join("catalog");
     let [packages, services, forced, rebuild, limitations] = [
@@ -56,10 +56,92 @@ fn encode_catalog() {
         rebuild: &rebuild,
         limitations: &limitations,
     };
-    let catalog = source::load(&sources)
+    let rows = source::load(&sources)
         .unwrap_or_else(|error| panic!("the distro catalog is invalid: {error}"));
-    let bytes = postcard::to_allocvec(&catalog).expect("the catalog encodes");
-    std::fs::write(out_dir().join("distro-catalog.postcard"), bytes).expect("write the catalog");
+    let mut index = String::new();
+    encode_table(&mut index, "packages", "PACKAGE_STARTS", &rows.packages);
+    let attrs = rows.packages.iter().map(|p| p.attr.as_deref());
+    sorted_keys(&mut index, "PACKAGES_BY_ATTR", "package attribute", attrs);
+    encode_table(&mut index, "services", "SERVICE_STARTS", &rows.services);
+    let names = rows.services.iter().map(|s| Some(s.name.as_str()));
+    sorted_keys(&mut index, "SERVICES_BY_NAME", "service name", names);
+    let enables: Vec<&str> = rows.services.iter().map(|s| s.enable.as_str()).collect();
+    let _ = writeln!(
+        index,
+        "/// Each service's enable option, in file order.\npub(crate) const SERVICE_ENABLES: &[&str] = &{enables:?};"
+    );
+    encode_table(&mut index, "forced", "FORCED_STARTS", &rows.forced);
+    let options: Vec<(&str, bool)> = rows
+        .forced
+        .iter()
+        .map(|f| (f.option.as_str(), f.when.is_some()))
+        .collect();
+    let _ = writeln!(
+        index,
+        "/// Each forced setting's option path and whether it has a `when`, in file order.\npub(crate) const FORCED_OPTIONS: &[(&str, bool)] = &{options:?};"
+    );
+    encode_table(
+        &mut index,
+        "rebuild",
+        "REBUILD_STARTS",
+        &rows.rebuild_actions,
+    );
+    let actions: Vec<&str> = rows
+        .rebuild_actions
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    let _ = writeln!(
+        index,
+        "/// Each `nixos-rebuild` action's name, in file order.\npub(crate) const REBUILD_NAMES: &[&str] = &{actions:?};"
+    );
+    encode_table(
+        &mut index,
+        "limitations",
+        "LIMITATION_STARTS",
+        &rows.limitations,
+    );
+    std::fs::write(out_dir().join("distro_index.rs"), index).expect("write distro_index.rs");
+}
+
+/// Writes `rows` to `OUT_DIR/distro-<table>.postcard`, each row's bytes after the last, and
+/// where each starts (then where the last ends) to `index` as the constant `starts`.
+fn encode_table<T: serde::Serialize>(index: &mut String, table: &str, starts: &str, rows: &[T]) {
+    let mut bytes = Vec::new();
+    let mut offsets = vec![0_u32];
+    for row in rows {
+        bytes.extend(postcard::to_allocvec(row).expect("a catalog row encodes"));
+        offsets.push(u32::try_from(bytes.len()).expect("a table under 4 GiB"));
+    }
+    std::fs::write(out_dir().join(format!("distro-{table}.postcard")), bytes)
+        .expect("write a catalog table");
+    let _ = writeln!(
+        index,
+        "/// Where each row of `{table}` starts, then where the last one ends.\npub(crate) const {starts}: &[u32] = &{offsets:?};"
+    );
+}
+
+/// Writes the constant `name` to `index`: each present key with its row number, sorted by key
+/// for a binary search. Keys are unique (`source.rs` checks).
+fn sorted_keys<'a>(
+    index: &mut String,
+    name: &str,
+    what: &str,
+    keys: impl Iterator<Item = Option<&'a str>>,
+) {
+    let mut keyed: Vec<(&str, u32)> = keys
+        .enumerate()
+        .filter_map(|(row, key)| Some((key?, u32::try_from(row).expect("few rows"))))
+        .collect();
+    keyed.sort_unstable();
+    assert!(
+        keyed.windows(2).all(|pair| pair[0].0 != pair[1].0),
+        "a {what} appears twice"
+    );
+    let _ = writeln!(
+        index,
+        "/// Each {what} with its row, sorted by {what}.\npub(crate) const {name}: &[(&str, u32)] = &{keyed:?};"
+    );
 }
 
 /// Reads one catalog file and tells cargo to rerun when it changes.

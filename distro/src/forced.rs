@@ -128,15 +128,18 @@ mod literal_wire {
     }
 }
 
-/// The entry for `option_path`, preferring the unconditional one when there are several.
-pub(crate) fn find<'a>(
-    settings: &'a [ForcedSetting],
-    option_path: &str,
-) -> Option<&'a ForcedSetting> {
-    let mut matching = settings.iter().filter(|s| s.option == option_path);
-    let first = matching.next()?;
-    if first.when.is_none() {
+/// The row of the entry for `option_path` in `options` (each entry's option path and whether it
+/// has a `when` condition, in file order), preferring the unconditional one when there are
+/// several.
+pub(crate) fn find(options: &[(&str, bool)], option_path: &str) -> Option<usize> {
+    let mut matching = options
+        .iter()
+        .enumerate()
+        .filter(|(_, (option, _))| *option == option_path);
+    let (first, (_, conditional)) = matching.next()?;
+    if !conditional {
         return Some(first);
     }
-    matching.find(|s| s.when.is_none()).or(Some(first))
+    let unconditional = matching.find(|(_, (_, conditional))| !conditional);
+    Some(unconditional.map_or(first, |(row, _)| row))
 }

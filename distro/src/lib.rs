@@ -12,8 +12,8 @@
 //! - [`Limitation`]s: known unsupported or limited areas ([`limitations`]).
 //!
 //! The data lives in readable TOML files under `distro/catalog/`. `build.rs` parses and
-//! checks them (`source.rs`) and embeds the result in a compact binary form that
-//! [`catalog()`] decodes in microseconds, once per process. Every entry records the upstream
+//! checks them (`source.rs`) and embeds the result in a compact binary form, row by row, that
+//! [`catalog()`] decodes as lookups reach it (`tables.rs`). Every entry records the upstream
 //! Asterinas file its facts came from. Anything not in the package catalog is "untested" by
 //! definition.
 //!

@@ -1,4 +1,4 @@
-//! Reads and checks the catalog's TOML files (`catalog/*.toml`) into a [`Catalog`].
+//! Reads and checks the catalog's TOML files (`catalog/*.toml`) into [`CatalogRows`].
 //!
 //! This runs at build time: `build.rs` includes this file, and a broken catalog file fails the
 //! build with the file's name and the problem. The crate's unit tests include it too, to prove
@@ -21,7 +21,21 @@ use crate::packages::Package;
 use crate::rebuild::RebuildAction;
 use crate::services::Service;
 use crate::status::Status;
-use crate::tables::Catalog;
+
+/// Every row of the five catalog files, checked: what `build.rs` encodes.
+#[derive(Debug, Clone)]
+pub struct CatalogRows {
+    /// `packages.toml`, in file order.
+    pub packages: Vec<Package>,
+    /// `services.toml`, in file order.
+    pub services: Vec<Service>,
+    /// `forced.toml`, in file order.
+    pub forced: Vec<ForcedSetting>,
+    /// `rebuild.toml`, in file order.
+    pub rebuild_actions: Vec<RebuildAction>,
+    /// `limitations.toml`, in file order.
+    pub limitations: Vec<Limitation>,
+}
 
 /// The text of the five catalog files.
 #[derive(Debug, Clone, Copy)]
@@ -145,7 +159,7 @@ fn reject_datetimes(option: &str, value: &toml::Value) -> Result<(), String> {
 }
 
 /// Parses and checks catalog files given as text.
-pub fn load(sources: &CatalogSources<'_>) -> Result<Catalog, CatalogError> {
+pub fn load(sources: &CatalogSources<'_>) -> Result<CatalogRows, CatalogError> {
     let packages = parse::<PackagesFile>("packages.toml", sources.packages)?.package;
     check("packages.toml", check_packages(&packages))?;
     let services = parse::<ServicesFile>("services.toml", sources.services)?.service;
@@ -165,7 +179,7 @@ pub fn load(sources: &CatalogSources<'_>) -> Result<Catalog, CatalogError> {
     let limitations = parse::<LimitationsFile>("limitations.toml", sources.limitations)?.limitation;
     check("limitations.toml", check_limitations(&limitations))?;
     check_references(&packages, &services)?;
-    Ok(Catalog {
+    Ok(CatalogRows {
         packages,
         services,
         forced,
@@ -371,6 +385,55 @@ mod tests {
     #[test]
     fn the_real_files_load() {
         assert!(load(&embedded()).is_ok());
+    }
+
+    /// The embedded tables decode to the files' rows, whether a lookup decodes one row or a
+    /// listing decodes the table, and every lookup by key finds its row.
+    #[test]
+    fn the_embedded_catalog_is_the_files() {
+        let rows = load(&embedded()).expect("the real files load");
+        let lookups = crate::Catalog::embedded();
+        for package in &rows.packages {
+            let attr = package.attr.as_deref().unwrap_or("(none)");
+            assert_eq!(
+                lookups.package(attr),
+                package.attr.as_ref().map(|_| package)
+            );
+        }
+        for service in &rows.services {
+            assert_eq!(lookups.service(&service.name), Some(service));
+            assert_eq!(
+                lookups.service_by_enable_option(&service.enable),
+                Some(service)
+            );
+        }
+        for setting in &rows.forced {
+            let same: Vec<_> = rows
+                .forced
+                .iter()
+                .filter(|f| f.option == setting.option)
+                .collect();
+            let unconditional = same.iter().find(|f| f.when.is_none());
+            let expected = *unconditional.unwrap_or(&same[0]);
+            assert_eq!(lookups.forced_option(&setting.option), Some(expected));
+        }
+        for action in &rows.rebuild_actions {
+            assert_eq!(lookups.rebuild_action(&action.name), Some(action));
+        }
+        assert_eq!(lookups.package("no-such-package"), None);
+        assert_eq!(lookups.service("no-such-service"), None);
+
+        let listings = crate::Catalog::embedded();
+        assert_eq!(listings.packages(), rows.packages);
+        assert_eq!(listings.services(), rows.services);
+        assert_eq!(listings.forced(), rows.forced);
+        assert_eq!(listings.rebuild_actions(), rows.rebuild_actions);
+        assert_eq!(listings.limitations(), rows.limitations);
+        let first = &rows.packages[0];
+        assert_eq!(
+            listings.package(first.attr.as_deref().expect("an attr")),
+            Some(first)
+        );
     }
 
     /// Loads the embedded catalog with one file replaced by `text`; returns the error message.

@@ -10,17 +10,20 @@ use aster_distro::{ForcedKind, ForcedValue, catalog};
 use serde_json::Value as Json;
 
 pub fn check(cx: &mut Context<'_>) {
-    let forced: Vec<(Vec<String>, &aster_distro::ForcedSetting)> = catalog()
-        .forced()
-        .iter()
-        .filter(|f| f.kind == ForcedKind::Forced)
-        .filter_map(|f| Some((parse_option_path(&f.option).ok()?, f)))
-        .collect();
     let leaves: Vec<Leaf> = cx
         .leaves
         .iter()
         .filter(|l| !matches!(l.origin, Origin::Section(_)) && !l.value.is_null())
         .cloned()
+        .collect();
+    if leaves.is_empty() {
+        return; // nothing outside the sections to compare: leave the catalog undecoded
+    }
+    let forced: Vec<(Vec<String>, &aster_distro::ForcedSetting)> = catalog()
+        .forced()
+        .iter()
+        .filter(|f| f.kind == ForcedKind::Forced)
+        .filter_map(|f| Some((parse_option_path(&f.option).ok()?, f)))
         .collect();
     for leaf in &leaves {
         for (option, setting) in &forced {

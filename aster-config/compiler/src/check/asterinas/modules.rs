@@ -26,12 +26,18 @@ const MODULE_ROOTS: &[&str] = &[
 ];
 
 pub fn check(cx: &mut Context<'_>) {
-    let rules = enable_rules();
-    let found: Vec<(Leaf, Option<&'static Service>)> = cx
+    let switches: Vec<&Leaf> = cx
         .leaves
         .iter()
         .filter(|leaf| !matches!(leaf.origin, Origin::Section(_)))
         .filter(|leaf| leaf.path.last().is_some_and(|l| l == "enable") && leaf.is_true())
+        .collect();
+    if switches.is_empty() {
+        return; // no module turned on outside the sections: leave the catalog undecoded
+    }
+    let rules = enable_rules();
+    let found: Vec<(Leaf, Option<&'static Service>)> = switches
+        .into_iter()
         .map(|leaf| (leaf.clone(), lookup(&rules, &leaf.path)))
         .collect();
     for (leaf, service) in found {
