@@ -1,12 +1,22 @@
-//! Turns `data/nixos-options.toml` — every NixOS option the emitter may write, with its declared
-//! type and module — into Rust data at build time: one `NixOption` row each, and one constant per
-//! option (`NETWORKING_HOST_NAME` for `networking.hostName`), so the emitter names options by
-//! constant and a misspelt option cannot compile. Nothing is parsed at run time.
+//! Turns two data files into Rust data at build time, so nothing is parsed at run time:
+//!
+//! - `data/nixos-options.toml` — every NixOS option the emitter may write, with its declared
+//!   type and module: one `NixOption` row each, and one constant per option
+//!   (`NETWORKING_HOST_NAME` for `networking.hostName`), so the emitter names options by
+//!   constant and a misspelt option cannot compile.
+//! - the checked-in `schema/aster-config.schema.json`: its nodes in pre-order, which
+//!   `src/schema/embedded.rs` builds the schema value from.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 fn main() {
+    nixos_options();
+    spec_schema();
+}
+
+/// Writes `OUT_DIR/nixos_options.rs` from `data/nixos-options.toml`.
+fn nixos_options() {
     let data = manifest_dir().join("data/nixos-options.toml");
     println!("cargo:rerun-if-changed={}", data.display());
     let text = std::fs::read_to_string(&data).expect("read data/nixos-options.toml");
@@ -52,6 +62,62 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR is set by cargo"))
         .join("nixos_options.rs");
     std::fs::write(out, table).expect("write nixos_options.rs");
+}
+
+/// Writes `OUT_DIR/spec_schema.rs`: the checked-in schema as `STEPS`, its nodes in pre-order.
+fn spec_schema() {
+    let path = manifest_dir().join("../../schema/aster-config.schema.json");
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let schema: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("schema/aster-config.schema.json is not JSON: {e}"));
+    let mut steps = String::from(
+        "/// `schema/aster-config.schema.json`, node by node in pre-order (written by build.rs).\nstatic STEPS: &[Step] = &[\n",
+    );
+    schema_steps(&schema, &mut steps);
+    steps.push_str("];\n");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR is set by cargo"))
+        .join("spec_schema.rs");
+    std::fs::write(out, steps).expect("write spec_schema.rs");
+}
+
+/// Appends `value`'s nodes to `steps`, one `Step` a line: an object's or array's own step, then
+/// its members (an object's each as a key, then the value).
+fn schema_steps(value: &serde_json::Value, steps: &mut String) {
+    use serde_json::Value;
+    match value {
+        Value::Null => panic!("schema/aster-config.schema.json: TOML has no null"),
+        Value::Bool(flag) => {
+            let _ = writeln!(steps, "    Step::Bool({flag}),");
+        }
+        Value::Number(number) => {
+            let _ = if let Some(unsigned) = number.as_u64() {
+                writeln!(steps, "    Step::Unsigned({unsigned}),")
+            } else if let Some(negative) = number.as_i64() {
+                writeln!(steps, "    Step::Negative({negative}),")
+            } else {
+                let float = number.as_f64().expect("a JSON number");
+                writeln!(steps, "    Step::Float({float:?}),")
+            };
+        }
+        Value::String(text) => {
+            let _ = writeln!(steps, "    Step::String({text:?}),");
+        }
+        Value::Array(items) => {
+            let _ = writeln!(steps, "    Step::Array({}),", items.len());
+            for item in items {
+                schema_steps(item, steps);
+            }
+        }
+        Value::Object(members) => {
+            let _ = writeln!(steps, "    Step::Object({}),", members.len());
+            for (key, member) in members {
+                let _ = writeln!(steps, "    Step::String({key:?}),");
+                schema_steps(member, steps);
+            }
+        }
+    }
 }
 
 /// `services.nginx.virtualHosts.<name>.root` → `SERVICES_NGINX_VIRTUAL_HOSTS_NAME_ROOT`.

@@ -6,9 +6,11 @@
 //! `null`, so the `null` that `Option` fields would add is removed.
 //!
 //! Deriving it with schemars costs about a fifth of a whole `check` run, so a run does not: it
-//! reads the checked-in `schema/aster-config.schema.json`, embedded at build time, which a test
-//! (`tests/schema.rs`) keeps byte-identical to [`derived_schema_text`]. Change a spec type, and
-//! that test fails until `ASTER_UPDATE=1` regenerates the file.
+//! uses the checked-in `schema/aster-config.schema.json`, which a test (`tests/schema.rs`)
+//! keeps byte-identical to [`derived_schema_text`]. Change a spec type, and that test fails
+//! until `ASTER_UPDATE=1` regenerates the file. Parsing that JSON was the next fifth, so
+//! `build.rs` turns the file into Rust data when the crate is built ([`embedded`]), and a run
+//! only builds the value from it.
 
 use crate::spec::Spec;
 use schemars::Schema;
@@ -16,19 +18,19 @@ use schemars::generate::SchemaSettings;
 use schemars::transform::{Transform, transform_subschemas};
 use serde_json::Value;
 
+mod embedded;
+
 /// The `$id` of the published schema file.
 pub const SCHEMA_FILE: &str = "aster-config.schema.json";
 
 /// The checked-in schema, as `aster-config schema` prints it.
 pub const SPEC_SCHEMA_TEXT: &str = include_str!("../../../schema/aster-config.schema.json");
 
-/// The spec's JSON Schema (read once per process from [`SPEC_SCHEMA_TEXT`]).
+/// The spec's JSON Schema: [`SPEC_SCHEMA_TEXT`] as a value (built once per process from the
+/// data `build.rs` wrote from the same file).
 pub fn spec_schema() -> &'static Value {
     static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
-    SCHEMA.get_or_init(|| {
-        serde_json::from_str(SPEC_SCHEMA_TEXT)
-            .unwrap_or_else(|error| panic!("schema/aster-config.schema.json is not JSON: {error}"))
-    })
+    SCHEMA.get_or_init(embedded::value)
 }
 
 /// The schema derived from the spec types now, pretty-printed as it is checked in.
