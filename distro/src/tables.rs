@@ -37,8 +37,9 @@ pub(crate) struct Table<T> {
     starts: &'static [u32],
     /// Every row, once a caller iterated the table.
     all: OnceLock<Vec<T>>,
-    /// Rows looked up one at a time before that.
-    single: OnceLock<Box<[OnceLock<T>]>>,
+    /// Rows looked up one at a time before that, each boxed: a slot is a pointer wide, so a
+    /// run that reads two rows of a table does not fill pages with empty rows.
+    single: OnceLock<Box<[OnceLock<Box<T>>]>>,
 }
 
 impl<T> Table<T> {
@@ -78,7 +79,7 @@ impl<T: DeserializeOwned> Table<T> {
         let single = self
             .single
             .get_or_init(|| (0..self.len()).map(|_| OnceLock::new()).collect());
-        single[index].get_or_init(|| self.decode(index))
+        single[index].get_or_init(|| Box::new(self.decode(index)))
     }
 
     fn decode(&self, index: usize) -> T {
