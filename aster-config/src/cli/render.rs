@@ -3,11 +3,14 @@
 use super::{ColorChoice, EXIT_USAGE, Format};
 use aster_compiler::SourceFile;
 use aster_compiler::diagnostic::{Diagnostic, Diagnostics, Severity};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use std::io::IsTerminal as _;
 use std::sync::Arc;
 
+mod source;
 mod words;
+
+use source::SpecSource;
 
 /// The spec's path as diagnostics name it: relative to the working directory when it lies below
 /// it (else as given), so that in a folder of hosts the failing one is plain. Only messages use
@@ -47,7 +50,7 @@ impl Style {
             Format::Human => {
                 // Rendering is per diagnostic and scans the text: past a screenful of problems
                 // more detail stops helping, so the rest is counted (JSON lists every one).
-                let source = source.map(|s| Arc::new(NamedSource::new(name, s.text.clone())));
+                let source = source.map(|s| Arc::new(SpecSource::new(name, s.text.clone())));
                 for diagnostic in diagnostics.iter().take(MAX_RENDERED) {
                     eprint!("{}", self.human(source.as_ref(), diagnostic));
                 }
@@ -77,7 +80,7 @@ impl Style {
         }
     }
 
-    fn human(&self, source: Option<&Arc<NamedSource<String>>>, diagnostic: &Diagnostic) -> String {
+    fn human(&self, source: Option<&Arc<SpecSource>>, diagnostic: &Diagnostic) -> String {
         let theme = if self.color {
             GraphicalTheme::unicode()
         } else {
@@ -112,7 +115,7 @@ const MAX_RENDERED: usize = 200;
 
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    source: Option<Arc<NamedSource<String>>>,
+    source: Option<Arc<SpecSource>>,
 }
 
 /// The diagnostic with control characters from the spec shown as escapes, so that no spec can
