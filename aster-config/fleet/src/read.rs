@@ -90,6 +90,7 @@ pub fn read_from(
         report,
         location,
         files,
+        specs: std::collections::HashMap::new(),
     };
     reader.fleet(document.as_table())
 }
@@ -123,6 +124,9 @@ struct Reader<'a> {
     report: &'a mut Report,
     location: &'a Location,
     files: &'a mut Files,
+    /// Each spec file named so far, by the name written: its layer (`None` when it does not
+    /// parse) or why it cannot be read. Many hosts share a role file; it is read once.
+    specs: std::collections::HashMap<String, Result<Option<layer::Table>, String>>,
 }
 
 const ROOT_KEYS: &[&str] = &[
@@ -399,36 +403,44 @@ impl Reader<'_> {
     ) -> Option<String> {
         let (name, span) = self.string(table, "spec", None, false)?;
         let here = self.at(span.clone());
-        let inside = paths::inside(&name);
-        let path = self.location.dir.join(&name);
-        let result = if inside {
-            read_text(&path)
-        } else {
-            Err("it is not a relative path inside the fleet file's folder".to_owned())
-        };
-        match result {
-            Ok(text) => {
-                let file = self.files.add(paths::display(&path), text.clone());
-                if let Some(document) = parse(file, &text, self.files, self.report) {
-                    let mut table = layer::from_toml(document.as_table(), file, &text);
-                    let folder = Path::new(&name).parent().unwrap_or(Path::new(""));
-                    paths::rebase_references(&mut table, folder);
-                    layers.push(table);
-                }
-            }
+        if !self.specs.contains_key(&name) {
+            let loaded = self.load_spec(&name);
+            self.specs.insert(name.clone(), loaded);
+        }
+        match &self.specs[&name] {
+            Ok(table) => layers.extend(table.clone()),
             Err(reason) => {
-                let spec = paths::display(&path);
-                self.push(
-                    Diagnostic::new(
-                        Code::FleetMissingSpec,
-                        format!("cannot read the spec file {spec}: {reason}"),
-                    )
-                    .at(here.map(|a| a.span), "this file")
-                    .help("name a spec file inside the fleet's folder, relative to the fleet file"),
-                );
+                let spec = paths::display(&self.location.dir.join(&name));
+                let diagnostic = Diagnostic::new(
+                    Code::FleetMissingSpec,
+                    format!("cannot read the spec file {spec}: {reason}"),
+                )
+                .at(here.map(|a| a.span), "this file")
+                .help("name a spec file inside the fleet's folder, relative to the fleet file");
+                self.push(diagnostic);
             }
         }
         Some(name)
+    }
+
+    /// Reads and parses the spec file `name` (relative to the fleet's folder) into a layer whose
+    /// file references start from the fleet's folder; `Ok(None)` when it does not parse (the
+    /// syntax errors are reported here).
+    fn load_spec(&mut self, name: &str) -> Result<Option<layer::Table>, String> {
+        if !paths::inside(name) {
+            return Err("it is not a relative path inside the fleet file's folder".to_owned());
+        }
+        let path = self.location.dir.join(name);
+        let text = read_text(&path)?;
+        let file = self.files.add(paths::display(&path), text);
+        let text = &self.files.get(file).text;
+        let Some(document) = parse(file, text, self.files, self.report) else {
+            return Ok(None);
+        };
+        let mut table = layer::from_toml(document.as_table(), file, text);
+        let folder = Path::new(name).parent().unwrap_or(Path::new(""));
+        paths::rebase_references(&mut table, folder);
+        Ok(Some(table))
     }
 
     /// Reads the inline `settings` of `table`, as a layer.
