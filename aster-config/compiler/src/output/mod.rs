@@ -8,11 +8,14 @@
 //! from the tree, which only holds relative paths without `..`; symbolic links are never followed.
 
 pub mod atomic;
+mod staging;
+
+pub use staging::Staging;
 
 use crate::emit::{MANIFEST_FILE, OutputTree};
 use std::fs;
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Why the output could not be written.
 #[derive(Debug)]
@@ -47,21 +50,11 @@ impl std::error::Error for WriteError {}
 
 /// Writes `tree` (and its manifest) to `target`, replacing an earlier aster-config output there.
 pub fn write(tree: &OutputTree, target: &Path) -> Result<(), WriteError> {
-    check_target(target)?;
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = target
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    fs::create_dir_all(&parent).map_err(|e| WriteError::Io(parent.clone(), e))?;
-    let staging = unique_sibling(&parent, &format!(".{name}.staging"));
-    let result = stage(tree, &staging).and_then(|()| swap_in(&staging, target, &parent, &name));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+    let staging = Staging::new(target)?;
+    for (relative, bytes) in tree.files() {
+        staging.add(relative, bytes)?;
     }
-    result
+    staging.finish(&tree.manifest())
 }
 
 fn check_target(target: &Path) -> Result<(), WriteError> {
@@ -90,43 +83,6 @@ fn unique_sibling(parent: &Path, stem: &str) -> PathBuf {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     parent.join(format!("{stem}-{pid}-{nanos}"))
-}
-
-fn stage(tree: &OutputTree, staging: &Path) -> Result<(), WriteError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |e| WriteError::Io(path, e)
-    };
-    fs::create_dir(staging).map_err(io(staging))?;
-    let mut files: Vec<(String, &[u8])> = tree
-        .files()
-        .iter()
-        .map(|(p, b)| (p.clone(), b.as_slice()))
-        .collect();
-    let manifest = tree.manifest();
-    files.push((MANIFEST_FILE.to_owned(), manifest.as_bytes()));
-    let mut written = Vec::with_capacity(files.len());
-    for (relative, bytes) in files {
-        let relative = Path::new(&relative);
-        if !relative
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)))
-        {
-            return Err(WriteError::Io(
-                relative.to_path_buf(),
-                io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    "output paths must stay inside the output folder",
-                ),
-            ));
-        }
-        let path = staging.join(relative);
-        atomic::write_unsynced(&path, bytes).map_err(io(&path))?;
-        written.push(path);
-    }
-    // Every file must be on disk before the folder is renamed into place; flushing them
-    // concurrently lets the file system commit them together (a fleet writes thousands).
-    atomic::sync_all(&written).map_err(|(path, e)| WriteError::Io(path, e))
 }
 
 fn swap_in(staging: &Path, target: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
