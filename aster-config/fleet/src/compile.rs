@@ -2,12 +2,17 @@
 //! `aster-compiler`, and each diagnostic moved back to the file that set the value.
 //!
 //! Before that, the fleet-level checks: host names, duplicates and deploy targets.
+//!
+//! A host's output files and its merged spec are only kept when the caller wants them
+//! ([`Wanted`]); `fleet build` instead hands each host's files to a [`HostWriter`] as soon as the
+//! host compiled, so memory does not grow with the size of every host's output.
 
 use crate::layer::{self, At, Node, SourceMap};
 use crate::model::Fleet;
 use crate::read::Location;
 use crate::report::{Files, FleetDiagnostic, Report};
 use crate::validate;
+use crate::write::HostWriter;
 use aster_compiler::diagnostic::Label;
 use aster_compiler::{Code, Diagnostic, OutputTree};
 use std::collections::BTreeMap;
@@ -17,12 +22,34 @@ use std::collections::BTreeMap;
 pub struct HostBuild {
     /// The host's name.
     pub name: String,
-    /// Its output (`configuration.nix` and the files it refers to).
-    pub output: OutputTree,
+    /// Its output (`configuration.nix` and the files it refers to), when [`Wanted::outputs`].
+    pub output: Option<OutputTree>,
     /// Its nixpkgs system, e.g. `x86_64-linux`.
     pub system: String,
-    /// The merged spec as JSON (for `fleet plan`'s summary of changes).
-    pub spec: serde_json::Value,
+    /// The merged spec as JSON (for `fleet plan`'s summary of changes), when [`Wanted::specs`].
+    pub spec: Option<serde_json::Value>,
+}
+
+/// What a caller keeps of each compiled host, besides its diagnostics, name and system.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Wanted {
+    /// Its output files, in memory (`fleet apply` writes them once the deploy is confirmed).
+    pub outputs: bool,
+    /// Its merged spec as JSON (`fleet plan` and `fleet apply` summarise changes with it).
+    pub specs: bool,
+}
+
+impl Wanted {
+    /// Nothing but the diagnostics (`fleet check`, the language server).
+    pub const NOTHING: Self = Self {
+        outputs: false,
+        specs: false,
+    };
+    /// Everything.
+    pub const EVERYTHING: Self = Self {
+        outputs: true,
+        specs: true,
+    };
 }
 
 /// Checks the fleet's own values: host names, duplicates and targets.
@@ -100,7 +127,8 @@ pub fn merge(fleet: &Fleet, index: usize) -> layer::Table {
     merged
 }
 
-/// Compiles every host whose name is usable; diagnostics go to `report`, each in its file.
+/// Compiles every host whose name is usable; diagnostics go to `report`, each in its file. With a
+/// `writer`, each host's files are written as soon as it compiled.
 ///
 /// Hosts are independent, so they are compiled on every core at once (a fleet of 10,000 hosts is
 /// the case to plan for); the diagnostics and builds come back in the fleet file's order.
@@ -109,6 +137,8 @@ pub fn compile(
     location: &Location,
     files: &Files,
     options: &aster_compiler::Options<'_>,
+    wanted: Wanted,
+    writer: Option<&HostWriter<'_>>,
     report: &mut Report,
 ) -> Vec<HostBuild> {
     let label = files
@@ -125,14 +155,23 @@ pub fn compile(
         .map_or(1, std::num::NonZeroUsize::get)
         .clamp(1, hosts.len().max(1));
     let per_worker = hosts.len().div_ceil(workers).max(1);
+    let host = Host {
+        fleet,
+        location,
+        files,
+        options,
+        label: &label,
+        wanted,
+        writer,
+    };
+    let host = &host;
     let results: Vec<(Vec<FleetDiagnostic>, Option<HostBuild>)> = std::thread::scope(|scope| {
-        let label = &label;
         let workers: Vec<_> = hosts
             .chunks(per_worker)
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|&index| compile_host(fleet, index, location, files, options, label))
+                        .map(|&index| host.compile(index))
                         .collect::<Vec<_>>()
                 })
             })
@@ -156,18 +195,68 @@ pub fn compile(
     builds
 }
 
-/// One host: its layers merged, its `append` paths checked, its spec compiled.
-fn compile_host(
-    fleet: &Fleet,
-    index: usize,
-    location: &Location,
-    files: &Files,
-    options: &aster_compiler::Options<'_>,
-    label: &str,
-) -> (Vec<FleetDiagnostic>, Option<HostBuild>) {
+/// What compiling one host needs, shared by the workers.
+struct Host<'a> {
+    fleet: &'a Fleet,
+    location: &'a Location,
+    files: &'a Files,
+    options: &'a aster_compiler::Options<'a>,
+    label: &'a str,
+    wanted: Wanted,
+    writer: Option<&'a HostWriter<'a>>,
+}
+
+impl Host<'_> {
+    /// One host: its layers merged, its `append` paths checked, its spec compiled, its files
+    /// handed to the writer.
+    fn compile(&self, index: usize) -> (Vec<FleetDiagnostic>, Option<HostBuild>) {
+        let fleet = self.fleet;
+        let host = &fleet.value.host[index];
+        let merged = merge(fleet, index);
+        let mut diagnostics = append_problems(fleet, index, &merged);
+        let (text, map) = layer::write(&merged);
+        drop(merged);
+        let name = format!("{} (host {})", self.label, host.name);
+        let built = aster_compiler::build_with(
+            aster_compiler::Input {
+                name: &name,
+                bytes: text.as_bytes(),
+                base_dir: Some(&self.location.dir),
+            },
+            self.options,
+        );
+        for diagnostic in &built.checked.diagnostics {
+            diagnostics.push(place(diagnostic, &map, self.files, &host.name));
+        }
+        if let Some(writer) = self.writer {
+            let failed = diagnostics
+                .iter()
+                .any(|d| d.diagnostic.severity == aster_compiler::Severity::Error);
+            match &built.output {
+                Some(output) if !failed => writer.host(&host.name, output),
+                _ => writer.stop(),
+            }
+        }
+        let spec = built.checked.spec.as_ref();
+        let host_build = built.output.map(|output| HostBuild {
+            name: host.name.clone(),
+            output: self.wanted.outputs.then_some(output),
+            system: spec.map_or_else(
+                || "x86_64-linux".to_owned(),
+                |spec| format!("{}-linux", spec.system.architecture),
+            ),
+            spec: spec
+                .filter(|_| self.wanted.specs)
+                .and_then(|s| serde_json::to_value(s).ok()),
+        });
+        (diagnostics, host_build)
+    }
+}
+
+/// The host's `append` paths that do not name a list of its merged spec.
+fn append_problems(fleet: &Fleet, index: usize, merged: &layer::Table) -> Vec<FleetDiagnostic> {
     let host = &fleet.value.host[index];
     let mut diagnostics = Vec::new();
-    let merged = merge(fleet, index);
     for (path, at) in host.append.iter().zip(append_places(fleet, index)) {
         let segments: Vec<&str> = path.split('.').collect();
         if !matches!(merged.find(&segments), Some(Node::Array(..))) {
@@ -187,38 +276,7 @@ fn compile_host(
             });
         }
     }
-    let (text, map) = layer::write(&merged);
-    let name = format!("{label} (host {})", host.name);
-    let built = aster_compiler::build_with(
-        aster_compiler::Input {
-            name: &name,
-            bytes: text.as_bytes(),
-            base_dir: Some(&location.dir),
-        },
-        options,
-    );
-    for diagnostic in &built.checked.diagnostics {
-        diagnostics.push(place(diagnostic, &map, files, &host.name));
-    }
-    let host_build = built.output.map(|output| {
-        let system = built.checked.spec.as_ref().map_or_else(
-            || "x86_64-linux".to_owned(),
-            |spec| format!("{}-linux", spec.system.architecture),
-        );
-        let spec = built
-            .checked
-            .spec
-            .as_ref()
-            .and_then(|s| serde_json::to_value(s).ok())
-            .unwrap_or(serde_json::Value::Null);
-        HostBuild {
-            name: host.name.clone(),
-            output,
-            system,
-            spec,
-        }
-    });
-    (diagnostics, host_build)
+    diagnostics
 }
 
 fn append_places(fleet: &Fleet, index: usize) -> Vec<Option<std::ops::Range<usize>>> {

@@ -1,4 +1,5 @@
-//! The fleet's output folder, as one in-memory tree:
+//! The fleet's output folder: each host's files ([`host_files`]) and the rest ([`rest`]), or both
+//! as one in-memory tree ([`tree`]):
 //!
 //! ```text
 //! hive.nix                       colmena's hive: meta.nixpkgs pinned, defaults, one node per host
@@ -28,8 +29,26 @@ pub const DISTRO_DIR: &str = "distro";
 /// Where the hosts go.
 pub const HOSTS_DIR: &str = "hosts";
 
-/// The output tree of a fleet whose every host compiled.
+/// The output tree of a fleet whose every host compiled, with every host's files (`None` when
+/// some host's output was not kept, see [`crate::compile::Wanted`]).
 pub fn tree(
+    fleet_source: &SourceFile,
+    fleet: &Fleet,
+    lock: &Lock,
+    hosts: &[HostBuild],
+) -> Option<OutputTree> {
+    let mut tree = rest(fleet_source, fleet, lock, hosts);
+    let link = distro_link();
+    for host in hosts {
+        for (path, bytes) in host_files(&host.name, host.output.as_ref()?, &link) {
+            tree.insert(&path, bytes.to_vec());
+        }
+    }
+    Some(tree)
+}
+
+/// Everything but the hosts' own folders: the distro tree, the hive, the flake and the lock.
+pub fn rest(
     fleet_source: &SourceFile,
     fleet: &Fleet,
     lock: &Lock,
@@ -39,25 +58,31 @@ pub fn tree(
     for (path, bytes) in aster_distro::etc_nixos::ETC_NIXOS {
         tree.insert(&format!("{DISTRO_DIR}/{path}"), bytes.to_vec());
     }
-    for host in hosts {
-        for (path, bytes) in host.output.files() {
-            if path != MANIFEST_FILE {
-                tree.insert(&format!("{HOSTS_DIR}/{}/{path}", host.name), bytes.clone());
-            }
-        }
-        tree.insert_nix(
-            &format!(
-                "{HOSTS_DIR}/{}/{}",
-                host.name,
-                aster_compiler::layout::DISTRO_MODULE
-            ),
-            distro_link(),
-        );
-    }
     tree.insert_nix(HIVE, hive(fleet_source, fleet, lock, hosts));
     tree.insert_nix(FLAKE, flake(fleet_source, fleet, lock, hosts));
     tree.insert(lock::LOCK_FILE, lock::to_text(lock).into_bytes());
     tree
+}
+
+/// The files of `hosts/<host>/`: the host's compiled output and `link` ([`distro_link`]) as its
+/// `aster_configuration.nix`.
+pub fn host_files<'a>(
+    host: &'a str,
+    output: &'a OutputTree,
+    link: &'a str,
+) -> impl Iterator<Item = (String, &'a [u8])> + 'a {
+    output
+        .files()
+        .iter()
+        .filter(|(path, _)| *path != MANIFEST_FILE)
+        .map(move |(path, bytes)| (format!("{HOSTS_DIR}/{host}/{path}"), bytes.as_slice()))
+        .chain(std::iter::once((
+            format!(
+                "{HOSTS_DIR}/{host}/{}",
+                aster_compiler::layout::DISTRO_MODULE
+            ),
+            link.as_bytes(),
+        )))
 }
 
 fn header(source: &SourceFile, what: &str) -> String {
@@ -75,7 +100,8 @@ fn header(source: &SourceFile, what: &str) -> String {
     )
 }
 
-fn distro_link() -> String {
+/// Every host's `aster_configuration.nix`: it imports the fleet's one copy of the distro's module.
+pub fn distro_link() -> String {
     let module = Expr::Attrs(vec![Binding::new(
         vec!["imports".into()],
         Expr::List(vec![Expr::Path(format!(
@@ -185,8 +211,13 @@ pub fn hive(source: &SourceFile, fleet: &Fleet, lock: &Lock, hosts: &[HostBuild]
         Binding::new(vec!["meta".into()], Expr::Attrs(meta)),
         Binding::new(vec!["defaults".into()], Expr::Attrs(Vec::new())),
     ];
+    // The first host of each name (a fleet with duplicates never gets this far).
+    let mut by_name = std::collections::HashMap::new();
+    for host in &fleet.value.host {
+        by_name.entry(host.name.as_str()).or_insert(host);
+    }
     for build in hosts {
-        let Some(host) = fleet.value.host.iter().find(|h| h.name == build.name) else {
+        let Some(host) = by_name.get(build.name.as_str()) else {
             continue;
         };
         let mut node = Binding::new(

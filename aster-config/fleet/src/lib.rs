@@ -4,13 +4,14 @@
 //! fleet.toml ─read─▶ Fleet (pins, default layers, hosts with their layers)
 //!            ─compile─▶ per host: layers merged (layer) → aster-compiler → diagnostics in their files
 //!            ─lock─▶ the pinned nixpkgs (fleet.lock)
-//!            ─emit─▶ hive.nix, flake.nix, hosts/<host>/, distro/ ─▶ colmena (deploy)
+//!            ─emit─▶ hive.nix, flake.nix, hosts/<host>/, distro/ ─write─▶ disk ─▶ colmena (deploy)
 //! ```
 //!
 //! [`read`] reads the fleet file and the spec files it names, [`layer`] merges a host's layers
 //! keeping where each value came from, [`compile`] checks the fleet and compiles each host,
-//! [`lock`] pins nixpkgs, [`emit`] writes colmena's hive and a flake, [`select`] resolves
-//! `--on`, and [`deploy`] drives colmena with a dead-man's switch. Nothing here prints; the CLI
+//! [`lock`] pins nixpkgs, [`emit`] writes colmena's hive and a flake, [`write`] puts each host's
+//! files on disk as it compiles ([`build`]), [`select`] resolves `--on`, and [`deploy`] drives
+//! colmena with a dead-man's switch. Nothing here prints; the CLI
 //! (`aster-config fleet …`, `aster-config lock`) renders every result.
 
 pub mod compile;
@@ -22,10 +23,14 @@ pub mod model;
 pub mod paths;
 pub mod read;
 pub mod report;
+#[doc(hidden)]
+pub mod sample;
 pub mod schema;
 pub mod select;
 pub mod validate;
+pub mod write;
 
+pub use compile::Wanted;
 pub use report::{Files, FleetDiagnostic, Report};
 
 use std::path::Path;
@@ -47,23 +52,38 @@ pub struct Checked {
     pub report: Report,
 }
 
-/// Reads, checks and compiles a fleet; with `need_lock`, also reads and checks its lock.
-pub fn check(path: &Path, options: &aster_compiler::Options<'_>, need_lock: bool) -> Checked {
+/// Reads, checks and compiles a fleet, keeping what is `wanted` of each host; with `need_lock`,
+/// also reads and checks its lock.
+pub fn check(
+    path: &Path,
+    options: &aster_compiler::Options<'_>,
+    need_lock: bool,
+    wanted: Wanted,
+) -> Checked {
     let location = read::Location::of(path);
     let mut files = Files::default();
     let mut report = Report::default();
     let fleet = read::read(&location, &mut files, &mut report);
-    finish(location, files, fleet, report, options, need_lock)
+    finish(location, files, fleet, report, options, need_lock, wanted)
 }
 
 /// Like [`check`], for a fleet file whose text is at hand (the language server's open buffer):
-/// the fleet file is always `Files` entry 0; spec files and the lock are read from disk.
+/// the fleet file is always `Files` entry 0; spec files and the lock are read from disk. Only the
+/// diagnostics are kept.
 pub fn check_text(path: &Path, text: &str, options: &aster_compiler::Options<'_>) -> Checked {
     let location = read::Location::of(path);
     let mut files = Files::default();
     let mut report = Report::default();
     let fleet = read::read_from(&location, text, &mut files, &mut report);
-    finish(location, files, fleet, report, options, false)
+    finish(
+        location,
+        files,
+        fleet,
+        report,
+        options,
+        false,
+        Wanted::NOTHING,
+    )
 }
 
 /// Checks and compiles what was read.
@@ -74,12 +94,13 @@ fn finish(
     mut report: Report,
     options: &aster_compiler::Options<'_>,
     need_lock: bool,
+    wanted: Wanted,
 ) -> Checked {
     let mut hosts = Vec::new();
     let mut lock = None;
     if let Some(fleet) = &fleet {
         compile::check_fleet(fleet, &mut report);
-        hosts = compile::compile(fleet, &location, &files, options, &mut report);
+        hosts = compile::compile(fleet, &location, &files, options, wanted, None, &mut report);
         if need_lock {
             lock = lock::load(&location.dir, fleet, &mut files, &mut report);
         }
@@ -94,17 +115,98 @@ fn finish(
     }
 }
 
-/// The output tree of a checked fleet without errors (`None` otherwise).
+/// The output tree of a fleet checked with [`Wanted::outputs`] and without errors (`None`
+/// otherwise).
 pub fn output(checked: &Checked) -> Option<aster_compiler::OutputTree> {
     if checked.report.has_errors() {
         return None;
     }
     let fleet = checked.fleet.as_ref()?;
     let lock = checked.lock.as_ref()?;
-    Some(emit::tree(
-        checked.files.get(fleet.file),
-        fleet,
-        lock,
-        &checked.hosts,
-    ))
+    emit::tree(checked.files.get(fleet.file), fleet, lock, &checked.hosts)
+}
+
+/// A fleet built into an output folder by [`build`].
+#[derive(Debug)]
+pub struct Built {
+    /// The fleet, checked (its hosts keep no output and no spec).
+    pub checked: Checked,
+    /// `None` when there were errors and nothing was written; otherwise the number of files
+    /// written, or why the folder could not be written.
+    pub written: Option<Result<usize, aster_compiler::output::WriteError>>,
+}
+
+/// Reads, checks and compiles a fleet and writes its output folder to `target`, each host's files
+/// as soon as it compiled (see [`write`]). The folder only takes `target`'s place when the whole
+/// fleet compiled without errors.
+pub fn build(path: &Path, options: &aster_compiler::Options<'_>, target: &Path) -> Built {
+    let location = read::Location::of(path);
+    let mut files = Files::default();
+    let mut report = Report::default();
+    let Some(fleet) = read::read(&location, &mut files, &mut report) else {
+        let checked = finish(
+            location,
+            files,
+            None,
+            report,
+            options,
+            true,
+            Wanted::NOTHING,
+        );
+        return Built {
+            checked,
+            written: None,
+        };
+    };
+    compile::check_fleet(&fleet, &mut report);
+    // The lock is read first, to write nothing when it is missing or stale; its diagnostics still
+    // come after the hosts', as `check` reports them.
+    let mut lock_report = Report::default();
+    let lock = lock::load(&location.dir, &fleet, &mut files, &mut lock_report);
+    let writable = lock.is_some() && !report.has_errors() && !lock_report.has_errors();
+    let staging = writable.then(|| aster_compiler::output::Staging::new(target));
+    let writer = match &staging {
+        Some(Ok(staging)) => Some(write::HostWriter::new(staging)),
+        _ => None,
+    };
+    let hosts = compile::compile(
+        &fleet,
+        &location,
+        &files,
+        options,
+        Wanted::NOTHING,
+        writer.as_ref(),
+        &mut report,
+    );
+    for diagnostic in lock_report.diagnostics {
+        report.push(diagnostic);
+    }
+    let failed = writer.and_then(write::HostWriter::into_error);
+    let written = if report.has_errors() {
+        None
+    } else {
+        match (staging, &lock) {
+            (Some(Ok(staging)), Some(lock)) => Some(if let Some(error) = failed {
+                Err(error)
+            } else {
+                let rest = emit::rest(files.get(fleet.file), &fleet, lock, &hosts);
+                let count = staging.len() + rest.files().len();
+                staging.commit(rest).map(|()| count)
+            }),
+            (Some(Err(error)), _) => Some(Err(error)),
+            // Without a staging folder there were errors.
+            _ => None,
+        }
+    };
+    Built {
+        checked: Checked {
+            location,
+            files,
+            fleet: Some(fleet),
+            hosts,
+            lock,
+            report,
+        },
+        written,
+    }
 }

@@ -7,7 +7,7 @@
 use super::{EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, Format, render::Style, render::usage_error};
 use aster_compiler::Diagnostics;
 use aster_fleet::deploy::{self, Colmena, Event, Goal, Outcome};
-use aster_fleet::{Checked, FleetDiagnostic};
+use aster_fleet::{Checked, FleetDiagnostic, Wanted};
 use std::io::{BufRead as _, IsTerminal as _};
 use std::path::{Path, PathBuf};
 
@@ -91,12 +91,12 @@ pub fn run(command: &Command, style: &Style, format: Format) -> u8 {
     }
 }
 
-fn compile(path: &Path, need_lock: bool) -> Checked {
-    aster_fleet::check(path, &aster_compiler::Options::default(), need_lock)
+fn compile(path: &Path, need_lock: bool, wanted: Wanted) -> Checked {
+    aster_fleet::check(path, &aster_compiler::Options::default(), need_lock, wanted)
 }
 
 fn check(args: &CheckArgs, style: &Style, format: Format) -> u8 {
-    let checked = compile(&args.fleet, false);
+    let checked = compile(&args.fleet, false, Wanted::NOTHING);
     render(style, format, &checked);
     if checked.report.has_errors() {
         return EXIT_SPEC_ERRORS;
@@ -111,24 +111,28 @@ fn check(args: &CheckArgs, style: &Style, format: Format) -> u8 {
 }
 
 fn build(args: &BuildArgs, style: &Style, format: Format) -> u8 {
-    let checked = compile(&args.fleet, true);
-    render(style, format, &checked);
-    let Some(output) = aster_fleet::output(&checked) else {
-        style.status(&format!("{}: nothing written", shown(&checked)));
-        return EXIT_SPEC_ERRORS;
-    };
-    match aster_compiler::output::write(&output, &args.output) {
-        Ok(()) => {
+    let built = aster_fleet::build(
+        &args.fleet,
+        &aster_compiler::Options::default(),
+        &args.output,
+    );
+    let checked = &built.checked;
+    render(style, format, checked);
+    match built.written {
+        None => {
+            style.status(&format!("{}: nothing written", shown(checked)));
+            EXIT_SPEC_ERRORS
+        }
+        Some(Ok(files)) => {
             style.status(&format!(
-                "{}: wrote {} host(s), {} file(s) to {}",
-                shown(&checked),
+                "{}: wrote {} host(s), {files} file(s) to {}",
+                shown(checked),
                 checked.hosts.len(),
-                output.files().len(),
                 args.output.display()
             ));
             EXIT_OK
         }
-        Err(error) => usage_error(&format!("cannot write the output: {error}")),
+        Some(Err(error)) => usage_error(&format!("cannot write the output: {error}")),
     }
 }
 
@@ -227,7 +231,11 @@ fn selection(
 }
 
 fn plan(args: &PlanArgs, style: &Style, format: Format) -> u8 {
-    let checked = compile(&args.fleet, true);
+    let wanted = Wanted {
+        outputs: false,
+        specs: true,
+    };
+    let checked = compile(&args.fleet, true, wanted);
     render(style, format, &checked);
     let selected = match selection(style, format, &checked, args.on.as_deref()) {
         Ok(selected) => selected,
@@ -256,16 +264,21 @@ fn summarize(checked: &Checked, selected: &[usize]) -> Vec<(String, Option<Strin
         return Vec::new();
     };
     let state = state_dir(checked);
+    let builds: std::collections::HashMap<&str, &aster_fleet::compile::HostBuild> = checked
+        .hosts
+        .iter()
+        .map(|build| (build.name.as_str(), build))
+        .collect();
     selected
         .iter()
         .filter_map(|i| {
             let name = &fleet.value.host[*i].name;
-            let build = checked.hosts.iter().find(|h| &h.name == name)?;
+            let spec = builds.get(name.as_str())?.spec.as_ref()?;
             let before =
                 std::fs::read_to_string(state.join("deployed").join(format!("{name}.json")))
                     .ok()
                     .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
-            let summary = aster_deploy::summary::SpecChanges::between(before.as_ref(), &build.spec);
+            let summary = aster_deploy::summary::SpecChanges::between(before.as_ref(), spec);
             let line = if before.is_none() {
                 Some(format!("new host: {}", summary.one_line()))
             } else if summary.is_empty() {
@@ -284,7 +297,7 @@ fn state_dir(checked: &Checked) -> PathBuf {
 
 fn apply(args: &ApplyArgs, style: &Style, format: Format) -> u8 {
     let goal = Goal::parse(&args.goal).unwrap_or(Goal::Test);
-    let checked = compile(&args.fleet, true);
+    let checked = compile(&args.fleet, true, Wanted::EVERYTHING);
     render(style, format, &checked);
     let selected = match selection(style, format, &checked, args.on.as_deref()) {
         Ok(selected) => selected,
@@ -384,10 +397,14 @@ fn run_token() -> String {
 fn remember_deployed(checked: &Checked, state: &Path, outcomes: &[(String, Outcome)]) {
     let folder = state.join("deployed");
     let _ = std::fs::create_dir_all(&folder);
+    let specs: std::collections::HashMap<&str, &serde_json::Value> = checked
+        .hosts
+        .iter()
+        .filter_map(|h| Some((h.name.as_str(), h.spec.as_ref()?)))
+        .collect();
     for (host, outcome) in outcomes {
-        if let (true, Some(build)) = (outcome.ok(), checked.hosts.iter().find(|h| &h.name == host))
-        {
-            let text = serde_json::to_string_pretty(&build.spec).unwrap_or_default();
+        if let (true, Some(spec)) = (outcome.ok(), specs.get(host.as_str())) {
+            let text = serde_json::to_string_pretty(spec).unwrap_or_default();
             let _ = std::fs::write(folder.join(format!("{host}.json")), text);
         }
     }
