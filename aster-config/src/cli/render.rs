@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 mod source;
 mod words;
+mod wrap;
 
 use source::SpecSource;
 
@@ -86,13 +87,32 @@ impl Style {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
-        let handler = GraphicalReportHandler::new_themed(theme)
-            .with_width(100)
-            .with_links(false)
-            .with_word_separator(words::SEPARATOR);
         let printable = printable(diagnostic);
+        let explain = format!("run `aster-config explain {}` for details", diagnostic.code);
+        let help = match &printable.help {
+            Some(help) => format!("{help}\n{explain}"),
+            None => explain,
+        };
+        // miette fills the message after the severity icon and the help after `help: `, in
+        // WIDTH - 2 columns; plain texts are filled here the same way, and miette only indents.
+        let icon = match diagnostic.severity {
+            Severity::Error => &theme.characters.error,
+            Severity::Warning => &theme.characters.warning,
+        };
+        let icon_width = textwrap::core::display_width(&format!("  {icon} "));
+        let bar_width = textwrap::core::display_width(&format!("  {} ", theme.characters.vbar));
+        let prewrapped = wrap::prewrap(&printable.message, WIDTH - 2, icon_width, bar_width)
+            .zip(wrap::prewrap(&help, WIDTH - 2, 8, 8));
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(WIDTH)
+            .with_links(false)
+            .with_word_separator(words::SEPARATOR)
+            .with_wrap_lines(prewrapped.is_none());
+        let (message, help) = prewrapped.unwrap_or((printable.message.clone(), help));
         let report = Report {
             diagnostic: &printable,
+            message,
+            help,
             source: source.cloned(),
         };
         let mut out = String::new();
@@ -113,8 +133,15 @@ pub fn usage_error(text: &str) -> u8 {
 /// How many diagnostics the human format renders in full.
 const MAX_RENDERED: usize = 200;
 
+/// How wide miette renders a diagnostic, in columns.
+const WIDTH: usize = 100;
+
+/// A diagnostic as miette renders it: the message and the help (with the `explain` line) as
+/// they are printed, filled already or left for miette to fill.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
+    message: String,
+    help: String,
     source: Option<Arc<SpecSource>>,
 }
 
@@ -150,13 +177,13 @@ fn escape_controls(text: &str, keep_newlines: bool) -> String {
 
 impl std::fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
 impl std::fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -175,14 +202,7 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        let explain = format!(
-            "run `aster-config explain {}` for details",
-            self.diagnostic.code
-        );
-        Some(Box::new(match &self.diagnostic.help {
-            Some(help) => format!("{help}\n{explain}"),
-            None => explain,
-        }))
+        Some(Box::new(&self.help))
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

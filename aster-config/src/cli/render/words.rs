@@ -29,7 +29,7 @@ fn find_words(line: &str) -> Box<dyn Iterator<Item = Word<'_>> + '_> {
 /// the break at the end of such a line, and with it the one before). Anything else — `/`, `!`,
 /// `?`, `|`, `{`, control characters, non-ASCII — may break elsewhere and is left to the
 /// Unicode separator.
-fn breaks_only_after_spaces(line: &str) -> bool {
+pub(super) fn breaks_only_after_spaces(line: &str) -> bool {
     let bytes = line.as_bytes();
     let previous = |i: usize| i.checked_sub(1).map(|before| bytes[before]);
     bytes.last() != Some(&b'-')
