@@ -5,7 +5,8 @@
 //! locked nixpkgs (the recording stand-in of tests/deploy/harness.rs logs the arguments) and the
 //! generation records it with the built system; a stale lock, a lock whose hash does not match
 //! its tarball, and `--locked` without a lock stop everything before anything changes. Also the
-//! examples of the `AC0513` and `AC0514` pages.
+//! examples of the `AC0513` and `AC0514` pages. `check` looks package names up in the locked
+//! tree when the store has it.
 
 #[path = "deploy/harness.rs"]
 mod deploy_harness;
@@ -138,6 +139,46 @@ fn a_spec_is_locked_and_built_with_the_pin_the_same_bytes_every_time() {
         format!("\"{}\"", setup.store_path()),
         "fetchTarball and the lock disagree"
     );
+}
+
+#[test]
+fn package_names_are_checked_against_the_locked_nixpkgs_when_the_store_has_it() {
+    let setup = Setup::new();
+    setup.lock();
+    // The stand-in has `vim` (minimal.toml installs it) but no `emacs`.
+    let spec = std::fs::read_to_string(&setup.spec).expect("spec");
+    assert!(
+        spec.contains("\"vim\""),
+        "minimal.toml no longer installs vim"
+    );
+    setup.run(&["check", setup.spec_arg()]).expect(0);
+    std::fs::write(&setup.spec, spec.replace("\"vim\"", "\"emacs\"")).expect("write");
+    let missing = setup.run(&["check", setup.spec_arg()]);
+    missing.expect(1);
+    assert!(
+        missing.stderr.contains("AC0412") && missing.stderr.contains("`emacs`"),
+        "{}",
+        missing.stderr
+    );
+    // --nixpkgs still wins over the lock.
+    setup
+        .run(&["check", setup.spec_arg(), "--no-nixpkgs"])
+        .expect(0);
+    // With a store that lacks the locked tree, nothing is fetched: the run says why names were
+    // not checked.
+    let elsewhere = setup.machine.base.join("other-store");
+    let run = setup.machine.run_env(
+        &["check", setup.spec_arg()],
+        &[("NIX_REMOTE", elsewhere.to_str().unwrap())],
+    );
+    run.expect(0);
+    assert!(
+        run.stderr.contains("the locked nixpkgs file://")
+            && run.stderr.contains("is not in the Nix store yet"),
+        "{}",
+        run.stderr
+    );
+    assert!(!elsewhere.exists(), "check wrote a store");
 }
 
 fn nix_instantiate(setup: &Setup, args: &[&str], file: &Path) -> String {

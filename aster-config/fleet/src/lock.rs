@@ -70,10 +70,12 @@ pub fn revision(url: &str) -> Option<String> {
 }
 
 /// Computes the hash of one pin with `nix-prefetch-url --unpack` (which downloads and unpacks
-/// it into the Nix store). Returns what went wrong in words.
+/// it into the Nix store, named `source` as `builtins.fetchTarball` names it, so later builds,
+/// [`fetch_pinned`] and the package lookup find it at [`store_path`] without fetching it again).
+/// Returns what went wrong in words.
 pub fn prefetch(url: &str) -> Result<Locked, String> {
     let output = Command::new("nix-prefetch-url")
-        .args(["--unpack", "--type", "sha256", url])
+        .args(["--unpack", "--name", PIN_NAME, "--type", "sha256", url])
         .output()
         .map_err(|e| format!("cannot start nix-prefetch-url (install Nix): {e}"))?;
     if !output.status.success() {
@@ -468,6 +470,25 @@ pub fn store_path(sha256: &str) -> Option<String> {
         compressed[i % 20] ^= byte;
     }
     Some(format!("{dir}/{}-{PIN_NAME}", nix32_encode(&compressed)))
+}
+
+/// Where the store path `path` is on this machine's disk: under the store's root folder when
+/// `NIX_REMOTE` names a local store kept elsewhere (`/some/dir` or `local?root=/some/dir`, as
+/// tests and chroot installs use), else the path itself.
+pub fn on_disk(path: &str) -> std::path::PathBuf {
+    let remote = std::env::var("NIX_REMOTE").unwrap_or_default();
+    let root = if remote.starts_with('/') {
+        Some(remote.split('?').next().unwrap_or_default().to_owned())
+    } else {
+        remote
+            .strip_prefix("local?")
+            .and_then(|query| query.split('&').find_map(|kv| kv.strip_prefix("root=")))
+            .map(str::to_owned)
+    };
+    match root {
+        Some(root) => Path::new(&root).join(path.trim_start_matches('/')),
+        None => std::path::PathBuf::from(path),
+    }
 }
 
 /// The store name of a pinned tarball (what `builtins.fetchTarball` calls it).

@@ -22,6 +22,10 @@ pub enum Lookup {
     NixPath,
     /// Use the nixpkgs at this path.
     Path(PathBuf),
+    /// The nixpkgs to use is known but cannot be read here, for the reason given (the spec's
+    /// locked nixpkgs is not in the Nix store yet, say): names are not looked up and the run says
+    /// why.
+    Unavailable(String),
 }
 
 /// The user's nixpkgs as a [`PackageIndex`].
@@ -82,6 +86,7 @@ impl PackageIndex for Nixpkgs {
 fn resolve_path(lookup: &Lookup) -> Result<PathBuf, String> {
     match lookup {
         Lookup::Off => Err("not requested".into()),
+        Lookup::Unavailable(reason) => Err(reason.clone()),
         Lookup::Path(path) => {
             if path.join("default.nix").is_file() || path.is_file() {
                 path.canonicalize()

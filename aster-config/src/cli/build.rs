@@ -40,7 +40,7 @@ pub fn run(args: &Args, style: &Style) -> u8 {
         Ok(pin) => pin,
         Err(problem) => return problem.report(style, &shown, "nothing written"),
     };
-    let index = args.nixpkgs.index();
+    let index = args.nixpkgs.index(pin.as_ref());
     let built = aster_compiler::build_with(
         aster_compiler::Input {
             name: &name,

@@ -81,7 +81,12 @@ pub fn standin_tarball(base: &Path) -> String {
     copy_contents(&lib, &standin.join("lib"));
     std::fs::write(
         standin.join("default.nix"),
-        "{ system ? \"x86_64-linux\", overlays ? [ ], config ? { }, ... }:\n{\n  lib = import ./lib;\n  path = ./.;\n  inherit system overlays config;\n}\n",
+        concat!(
+            "{ system ? \"x86_64-linux\", overlays ? [ ], config ? { }, ... }:\n{\n",
+            "  lib = import ./lib;\n  path = ./.;\n  inherit system overlays config;\n",
+            // Package names a build checks against the locked tree (tests/lock.rs).
+            "  hello = { };\n  htop = { };\n  vim = { };\n}\n",
+        ),
     )
     .expect("write");
     std::fs::write(
