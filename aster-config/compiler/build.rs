@@ -4,8 +4,8 @@
 //!   type and module: one `NixOption` row each, and one constant per option
 //!   (`NETWORKING_HOST_NAME` for `networking.hostName`), so the emitter names options by
 //!   constant and a misspelt option cannot compile.
-//! - the checked-in `schema/aster-config.schema.json`: its nodes in pre-order, which
-//!   `src/schema/embedded.rs` builds the schema value from.
+//! - the checked-in `schema/aster-config.schema.json`: one static `SchemaValue` literal
+//!   (`src/schema/value.rs`), which the shape check walks in place.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -64,7 +64,7 @@ fn nixos_options() {
     std::fs::write(out, table).expect("write nixos_options.rs");
 }
 
-/// Writes `OUT_DIR/spec_schema.rs`: the checked-in schema as `STEPS`, its nodes in pre-order.
+/// Writes `OUT_DIR/spec_schema.rs`: the checked-in schema as `SCHEMA`, one `SchemaValue` literal.
 fn spec_schema() {
     let path = manifest_dir().join("../../schema/aster-config.schema.json");
     println!("cargo:rerun-if-changed={}", path.display());
@@ -72,50 +72,56 @@ fn spec_schema() {
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let schema: serde_json::Value = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("schema/aster-config.schema.json is not JSON: {e}"));
-    let mut steps = String::from(
-        "/// `schema/aster-config.schema.json`, node by node in pre-order (written by build.rs).\nstatic STEPS: &[Step] = &[\n",
+    let mut literal = String::from(
+        "/// `schema/aster-config.schema.json` as static data (written by build.rs).\npub(super) static SCHEMA: SchemaValue = ",
     );
-    schema_steps(&schema, &mut steps);
-    steps.push_str("];\n");
+    schema_literal(&schema, &mut literal);
+    literal.push_str(";\n");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR is set by cargo"))
         .join("spec_schema.rs");
-    std::fs::write(out, steps).expect("write spec_schema.rs");
+    std::fs::write(out, literal).expect("write spec_schema.rs");
 }
 
-/// Appends `value`'s nodes to `steps`, one `Step` a line: an object's or array's own step, then
-/// its members (an object's each as a key, then the value).
-fn schema_steps(value: &serde_json::Value, steps: &mut String) {
+/// Appends `value` as a `SchemaValue` expression, each object's members sorted by key (byte
+/// order, as `str`'s `Ord` compares them, so that a run can find a member by binary search).
+fn schema_literal(value: &serde_json::Value, out: &mut String) {
     use serde_json::Value;
     match value {
         Value::Null => panic!("schema/aster-config.schema.json: TOML has no null"),
         Value::Bool(flag) => {
-            let _ = writeln!(steps, "    Step::Bool({flag}),");
+            let _ = write!(out, "SchemaValue::Bool({flag})");
         }
         Value::Number(number) => {
             let _ = if let Some(unsigned) = number.as_u64() {
-                writeln!(steps, "    Step::Unsigned({unsigned}),")
+                write!(out, "SchemaValue::Unsigned({unsigned})")
             } else if let Some(negative) = number.as_i64() {
-                writeln!(steps, "    Step::Negative({negative}),")
+                write!(out, "SchemaValue::Negative({negative})")
             } else {
                 let float = number.as_f64().expect("a JSON number");
-                writeln!(steps, "    Step::Float({float:?}),")
+                write!(out, "SchemaValue::Float({float:?})")
             };
         }
         Value::String(text) => {
-            let _ = writeln!(steps, "    Step::String({text:?}),");
+            let _ = write!(out, "SchemaValue::String({text:?})");
         }
         Value::Array(items) => {
-            let _ = writeln!(steps, "    Step::Array({}),", items.len());
+            out.push_str("SchemaValue::Array(&[\n");
             for item in items {
-                schema_steps(item, steps);
+                schema_literal(item, out);
+                out.push_str(",\n");
             }
+            out.push_str("])");
         }
         Value::Object(members) => {
-            let _ = writeln!(steps, "    Step::Object({}),", members.len());
-            for (key, member) in members {
-                let _ = writeln!(steps, "    Step::String({key:?}),");
-                schema_steps(member, steps);
+            let mut sorted: Vec<_> = members.iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(b.0));
+            out.push_str("SchemaValue::Object(&[\n");
+            for (key, member) in sorted {
+                let _ = write!(out, "({key:?}, ");
+                schema_literal(member, out);
+                out.push_str("),\n");
             }
+            out.push_str("])");
         }
     }
 }

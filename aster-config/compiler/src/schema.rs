@@ -8,9 +8,11 @@
 //! Deriving it with schemars costs about a fifth of a whole `check` run, so a run does not: it
 //! uses the checked-in `schema/aster-config.schema.json`, which a test (`tests/schema.rs`)
 //! keeps byte-identical to [`derived_schema_text`]. Change a spec type, and that test fails
-//! until `ASTER_UPDATE=1` regenerates the file. Parsing that JSON was the next fifth, so
-//! `build.rs` turns the file into Rust data when the crate is built ([`embedded`]), and a run
-//! only builds the value from it.
+//! until `ASTER_UPDATE=1` regenerates the file. Parsing that JSON was the next fifth, and
+//! building a `serde_json::Value` from Rust data the next sixth (and most of the heap), so
+//! `build.rs` turns the file into one static [`SchemaValue`] when the crate is built
+//! ([`embedded`]) and the shape check walks that in place ([`spec_schema_data`]). The
+//! `serde_json` form ([`spec_schema`]) is built only for readers that want one.
 
 use crate::spec::Spec;
 use schemars::Schema;
@@ -19,6 +21,9 @@ use schemars::transform::{Transform, transform_subschemas};
 use serde_json::Value;
 
 mod embedded;
+mod value;
+
+pub use value::SchemaValue;
 
 /// The `$id` of the published schema file.
 pub const SCHEMA_FILE: &str = "aster-config.schema.json";
@@ -26,11 +31,17 @@ pub const SCHEMA_FILE: &str = "aster-config.schema.json";
 /// The checked-in schema, as `aster-config schema` prints it.
 pub const SPEC_SCHEMA_TEXT: &str = include_str!("../../../schema/aster-config.schema.json");
 
-/// The spec's JSON Schema: [`SPEC_SCHEMA_TEXT`] as a value (built once per process from the
-/// data `build.rs` wrote from the same file).
+/// The spec's JSON Schema: [`SPEC_SCHEMA_TEXT`] as static data, written by `build.rs` from the
+/// same file. The shape check walks this; nothing is built at run time.
+pub fn spec_schema_data() -> &'static SchemaValue {
+    &embedded::SCHEMA
+}
+
+/// The spec's JSON Schema as a `serde_json` value (built once per process from
+/// [`spec_schema_data`]), for readers that walk it with `serde_json`.
 pub fn spec_schema() -> &'static Value {
     static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
-    SCHEMA.get_or_init(embedded::value)
+    SCHEMA.get_or_init(|| embedded::SCHEMA.to_json())
 }
 
 /// The schema derived from the spec types now, pretty-printed as it is checked in.

@@ -4,7 +4,8 @@
 //! "did you mean"), wrong types, values outside an enum or a range, and missing keys — every one
 //! of them, with the span of the key or value. It returns the document as JSON with every invalid
 //! part left out, so the typed spec can still be built from the rest and the meaning checks still
-//! run: one run reports every problem in the file.
+//! run: one run reports every problem in the file. The schema is static data
+//! ([`crate::schema::SchemaValue`], written by the build script), walked where it lies.
 //!
 //! It understands the part of JSON Schema that `schemars` produces for the spec types, listed in
 //! [`SUPPORTED_KEYWORDS`]: `$ref`, `type`, `properties`, `additionalProperties`, `required`,
@@ -17,6 +18,7 @@
 //! crate on every fixture (`aster-config/tests/validator.rs`).
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::schema::SchemaValue as Schema;
 use crate::tree::{Node, Path, Segment, Value as Toml, display_path};
 use serde_json::{Map, Value as Json};
 
@@ -64,15 +66,16 @@ pub const SUPPORTED_KEYWORDS: &[&str] = &[
 /// why; the shape check lets them through for the meaning check that refuses them.
 pub const REFUSED_KEYWORD: &str = "x-aster-refused";
 
-/// Checks `root` against `schema` and returns the valid part of the document as JSON.
-pub fn check(root: &Node, schema: &Json, diagnostics: &mut Diagnostics) -> Json {
+/// Checks `root` against `schema` (static data, walked in place) and returns the valid part of
+/// the document as JSON.
+pub fn check(root: &Node, schema: &Schema, diagnostics: &mut Diagnostics) -> Json {
     check_located(root, schema, diagnostics).0
 }
 
 /// [`check`], also returning the code and document path of each diagnostic it reported.
 fn check_located(
     root: &Node,
-    schema: &Json,
+    schema: &Schema,
     diagnostics: &mut Diagnostics,
 ) -> (Json, Vec<(Code, Path)>) {
     let mut validator = Validator {
@@ -96,7 +99,7 @@ pub fn located_shape_diagnostics(text: &str) -> Option<Vec<(Code, String)>> {
     let mut diagnostics = Diagnostics::new();
     let source = crate::source::read("spec.toml", text.as_bytes(), &mut diagnostics)?;
     let root = crate::tree::parse(&source, &mut diagnostics)?;
-    let (_, located) = check_located(&root, crate::schema::spec_schema(), &mut diagnostics);
+    let (_, located) = check_located(&root, crate::schema::spec_schema_data(), &mut diagnostics);
     Some(
         located
             .into_iter()
@@ -116,7 +119,7 @@ fn json_pointer(path: &[Segment]) -> String {
 }
 
 struct Validator<'s, 'd> {
-    root_schema: &'s Json,
+    root_schema: &'s Schema,
     diagnostics: &'d mut Diagnostics,
     /// The code and path of every diagnostic pushed, in the same order.
     located: Vec<(Code, Path)>,
@@ -129,10 +132,10 @@ impl<'s> Validator<'s, '_> {
         self.diagnostics.push(diagnostic);
     }
 
-    fn resolve(&self, schema: &'s Json) -> &'s Json {
+    fn resolve(&self, schema: &'s Schema) -> &'s Schema {
         let mut schema = schema;
         for _ in 0..16 {
-            let Some(reference) = schema.get("$ref").and_then(Json::as_str) else {
+            let Some(reference) = schema.get("$ref").and_then(Schema::as_str) else {
                 break;
             };
             let Some(pointer) = reference.strip_prefix('#') else {
@@ -146,20 +149,20 @@ impl<'s> Validator<'s, '_> {
         schema
     }
 
-    fn node(&mut self, node: &Node, schema: &'s Json, path: &mut Path) -> Option<Json> {
+    fn node(&mut self, node: &Node, schema: &'s Schema, path: &mut Path) -> Option<Json> {
         let schema = self.resolve(schema);
         match schema {
-            Json::Bool(true) => return self.any(node, path),
-            Json::Bool(false) => {
+            Schema::Bool(true) => return self.any(node, path),
+            Schema::Bool(false) => {
                 self.report_not_allowed(node, path);
                 return None;
             }
             _ => {}
         }
-        if let Some(Json::Array(parts)) = schema.get("allOf") {
+        if let Some(Schema::Array(parts)) = schema.get("allOf") {
             // schemars writes a described reference as `allOf: [ {$ref} ]`; every part must hold.
             let mut value = None;
-            for part in parts {
+            for part in *parts {
                 value = Some(self.node(node, part, path)?);
             }
             return value;
@@ -168,7 +171,7 @@ impl<'s> Validator<'s, '_> {
             return self.choice(node, &choices, path);
         }
         for keyword in ["oneOf", "anyOf"] {
-            if let Some(Json::Array(alternatives)) = schema.get(keyword) {
+            if let Some(Schema::Array(alternatives)) = schema.get(keyword) {
                 return self.alternatives(node, alternatives, path);
             }
         }
@@ -193,19 +196,19 @@ impl<'s> Validator<'s, '_> {
         &mut self,
         node: &Node,
         entries: &[(String, Node)],
-        schema: &'s Json,
+        schema: &'s Schema,
         path: &mut Path,
     ) -> Option<Json> {
-        let properties = schema.get("properties").and_then(Json::as_object);
+        let properties = schema.get("properties").filter(|p| p.as_object().is_some());
         let additional = schema.get("additionalProperties");
         let mut out = Map::new();
         for (key, child) in entries {
             path.push(Segment::Key(key.clone()));
             let child_schema = properties.and_then(|p| p.get(key)).or(match additional {
-                Some(Json::Bool(false)) => None,
+                Some(Schema::Bool(false)) => None,
                 Some(other) => Some(other),
                 None if properties.is_some() => None,
-                None => Some(&Json::Bool(true)),
+                None => Some(&Schema::Bool(true)),
             });
             match child_schema {
                 Some(child_schema) => {
@@ -218,14 +221,16 @@ impl<'s> Validator<'s, '_> {
                         out.insert(key.clone(), value);
                     }
                 }
-                None => self.report_unknown(key, child, properties, path),
+                None => {
+                    self.report_unknown(key, child, properties.and_then(Schema::as_object), path)
+                }
             }
             path.pop();
         }
         let mut complete = true;
         for required in schema
             .get("required")
-            .and_then(Json::as_array)
+            .and_then(Schema::as_array)
             .into_iter()
             .flatten()
         {
@@ -238,7 +243,7 @@ impl<'s> Validator<'s, '_> {
                     .and_then(|p| p.get(name))
                     .map(|s| self.resolve(s))
                     .and_then(|s| s.get("description"))
-                    .and_then(Json::as_str)
+                    .and_then(Schema::as_str)
                     .map(first_sentence);
                 let mut diagnostic = Diagnostic::new(
                     Code::MissingKey,
@@ -259,8 +264,8 @@ impl<'s> Validator<'s, '_> {
         complete.then_some(Json::Object(out))
     }
 
-    fn array(&mut self, items: &[Node], schema: &'s Json, path: &mut Path) -> Json {
-        let item_schema = schema.get("items").unwrap_or(&Json::Bool(true));
+    fn array(&mut self, items: &[Node], schema: &'s Schema, path: &mut Path) -> Json {
+        let item_schema = schema.get("items").unwrap_or(&Schema::Bool(true));
         let mut out = Vec::new();
         for (index, item) in items.iter().enumerate() {
             path.push(Segment::Index(index));
@@ -275,7 +280,7 @@ impl<'s> Validator<'s, '_> {
     fn alternatives(
         &mut self,
         node: &Node,
-        alternatives: &'s [Json],
+        alternatives: &'s [Schema],
         path: &mut Path,
     ) -> Option<Json> {
         let mut first_failure = None;
@@ -294,10 +299,10 @@ impl<'s> Validator<'s, '_> {
                 return value;
             }
             if first_failure.is_none()
-                && type_matches(
-                    self.resolve(alternative).get("type").unwrap_or(&Json::Null),
-                    node,
-                )
+                && self
+                    .resolve(alternative)
+                    .get("type")
+                    .is_none_or(|expected| type_matches(expected, node))
             {
                 first_failure = Some((scratch, located));
             }
@@ -322,9 +327,9 @@ impl<'s> Validator<'s, '_> {
         None
     }
 
-    fn choice(&mut self, node: &Node, choices: &[String], path: &Path) -> Option<Json> {
+    fn choice(&mut self, node: &Node, choices: &[&str], path: &Path) -> Option<Json> {
         let Toml::String(value) = &node.value else {
-            self.report_type(node, &Json::from("string"), path);
+            self.report_type(node, &Schema::String("string"), path);
             return None;
         };
         if choices.iter().any(|c| c == value) {
@@ -347,9 +352,7 @@ impl<'s> Validator<'s, '_> {
             diagnostic = diagnostic
                 .suggest(node.span.clone(), "\"xfce\"")
                 .help(ONLY_XFCE);
-        } else if let Some(best) =
-            crate::util::suggest::closest(value, choices.iter().map(String::as_str))
-        {
+        } else if let Some(best) = crate::util::suggest::closest(value, choices.iter().copied()) {
             diagnostic = diagnostic.suggest(node.span.clone(), format!("\"{best}\""));
             diagnostic.help = Some(format!("did you mean `{best}`?"));
         } else {
@@ -359,11 +362,11 @@ impl<'s> Validator<'s, '_> {
         None
     }
 
-    fn range(&mut self, node: &Node, value: i64, schema: &Json, path: &Path) -> bool {
+    fn range(&mut self, node: &Node, value: i64, schema: &Schema, path: &Path) -> bool {
         // The integer type behind the schema (its `format`) bounds the value too, even where
         // schemars writes no `maximum` (a `u32` has only `minimum`): without this, a value that
         // passes here would fail to fit its field when the spec is lowered.
-        let (type_min, type_max) = format_bounds(schema.get("format").and_then(Json::as_str));
+        let (type_min, type_max) = format_bounds(schema.get("format").and_then(Schema::as_str));
         let minimum = schema
             .get("minimum")
             .and_then(|m| integer_bound(m, f64::ceil))
@@ -399,10 +402,10 @@ impl<'s> Validator<'s, '_> {
         true
     }
 
-    fn length(&mut self, node: &Node, value: &str, schema: &Json, path: &Path) -> bool {
+    fn length(&mut self, node: &Node, value: &str, schema: &Schema, path: &Path) -> bool {
         let length = value.chars().count() as u64;
-        let min = schema.get("minLength").and_then(Json::as_u64);
-        let max = schema.get("maxLength").and_then(Json::as_u64);
+        let min = schema.get("minLength").and_then(Schema::as_u64);
+        let max = schema.get("maxLength").and_then(Schema::as_u64);
         if min.is_some_and(|m| length < m) || max.is_some_and(|m| length > m) {
             self.report(
                 Diagnostic::new(
@@ -512,7 +515,7 @@ impl<'s> Validator<'s, '_> {
         &mut self,
         key: &str,
         child: &Node,
-        properties: Option<&Map<String, Json>>,
+        properties: Option<&[(&str, Schema)]>,
         path: &Path,
     ) {
         let parent = display_path(&path[..path.len() - 1]);
@@ -532,7 +535,7 @@ impl<'s> Validator<'s, '_> {
                 format!("not a {what} of the spec"),
             );
         let names: Vec<&str> = properties
-            .map(|p| p.keys().map(String::as_str).collect())
+            .map(|p| p.iter().map(|(name, _)| *name).collect())
             .unwrap_or_default();
         if let Some(best) = crate::util::suggest::closest(key, names.iter().copied()) {
             diagnostic = diagnostic.suggest(child.key_span.clone(), best);
@@ -553,7 +556,7 @@ impl<'s> Validator<'s, '_> {
         );
     }
 
-    fn report_type(&mut self, node: &Node, expected: &Json, path: &Path) {
+    fn report_type(&mut self, node: &Node, expected: &Schema, path: &Path) {
         let expected = describe_types(expected);
         let mut diagnostic = Diagnostic::new(
             Code::WrongType,
@@ -593,11 +596,10 @@ on X11 over the plain framebuffer without them. Write `environment = \"xfce\"`";
 
 /// The boolean a yes/no word in quotes stands for (`"no"`, `"Yes"`, `"on"`, `"false"`, `"1"`).
 /// True when the table schema names `key` in its [`REFUSED_KEYWORD`] list.
-fn refused(schema: &Json, key: &str) -> bool {
+fn refused(schema: &Schema, key: &str) -> bool {
     schema
         .get(REFUSED_KEYWORD)
-        .and_then(Json::as_object)
-        .is_some_and(|keys| keys.contains_key(key))
+        .is_some_and(|keys| keys.get(key).is_some())
 }
 
 fn yes_no(text: &str) -> Option<bool> {
@@ -609,15 +611,12 @@ fn yes_no(text: &str) -> Option<bool> {
 }
 
 /// When a schema is a closed set of strings (`enum`, or `oneOf` of `const`s), the strings.
-fn const_choices(validator: &Validator<'_, '_>, schema: &Json) -> Option<Vec<String>> {
-    if let Some(Json::Array(values)) = schema.get("enum") {
-        return values
-            .iter()
-            .map(|v| v.as_str().map(str::to_owned))
-            .collect();
+fn const_choices(validator: &Validator<'_, '_>, schema: &Schema) -> Option<Vec<&'static str>> {
+    if let Some(Schema::Array(values)) = schema.get("enum") {
+        return values.iter().map(Schema::as_str).collect();
     }
-    if let Some(value) = schema.get("const").and_then(Json::as_str) {
-        return Some(vec![value.to_owned()]);
+    if let Some(value) = schema.get("const").and_then(Schema::as_str) {
+        return Some(vec![value]);
     }
     let alternatives = schema
         .get("oneOf")
@@ -651,7 +650,7 @@ fn format_bounds(format: Option<&str>) -> (Option<i128>, Option<i128>) {
 }
 
 /// A `minimum` or `maximum` as an integer, rounding a fractional bound inwards with `round`.
-fn integer_bound(bound: &Json, round: fn(f64) -> f64) -> Option<i128> {
+fn integer_bound(bound: &Schema, round: fn(f64) -> f64) -> Option<i128> {
     if let Some(i) = bound.as_i64() {
         return Some(i128::from(i));
     }
@@ -662,12 +661,12 @@ fn integer_bound(bound: &Json, round: fn(f64) -> f64) -> Option<i128> {
     bound.as_f64().map(|f| round(f) as i128)
 }
 
-fn type_matches(expected: &Json, node: &Node) -> bool {
+fn type_matches(expected: &Schema, node: &Node) -> bool {
     match expected {
-        Json::String(name) => kind_matches(name, node),
-        Json::Array(names) => names
+        Schema::String(name) => kind_matches(name, node),
+        Schema::Array(names) => names
             .iter()
-            .filter_map(Json::as_str)
+            .filter_map(Schema::as_str)
             .any(|n| kind_matches(n, node)),
         _ => true,
     }
@@ -685,7 +684,7 @@ fn kind_matches(name: &str, node: &Node) -> bool {
     )
 }
 
-fn describe_types(expected: &Json) -> String {
+fn describe_types(expected: &Schema) -> String {
     let describe = |name: &str| match name {
         "string" => "a string",
         "integer" => "an integer",
@@ -696,10 +695,10 @@ fn describe_types(expected: &Json) -> String {
         _ => "a value",
     };
     match expected {
-        Json::String(name) => describe(name).to_owned(),
-        Json::Array(names) => names
+        Schema::String(name) => describe(name).to_owned(),
+        Schema::Array(names) => names
             .iter()
-            .filter_map(Json::as_str)
+            .filter_map(Schema::as_str)
             .map(describe)
             .collect::<Vec<_>>()
             .join(" or "),
@@ -727,12 +726,12 @@ mod tests {
         assert_eq!(format_bounds(Some("int8")), (Some(-128), Some(127)));
         assert_eq!(format_bounds(Some("uint")), (Some(0), None));
         assert_eq!(format_bounds(Some("email")), (None, None));
-        assert_eq!(integer_bound(&Json::from(1.5), f64::ceil), Some(2));
+        assert_eq!(integer_bound(&Schema::Float(1.5), f64::ceil), Some(2));
     }
 
     #[test]
     fn floats_nix_cannot_read_are_refused() {
-        let schema = serde_json::json!({ "type": "object" });
+        static SCHEMA: Schema = Schema::Object(&[("type", Schema::String("object"))]);
         for (text, accepted) in [
             ("1.5", true),
             ("5e-324", false),
@@ -745,7 +744,7 @@ mod tests {
             };
             let mut diagnostics = Diagnostics::new();
             let tree = crate::tree::parse(&source, &mut diagnostics).expect("parses");
-            let value = check(&tree, &schema, &mut diagnostics);
+            let value = check(&tree, &SCHEMA, &mut diagnostics);
             assert_eq!(value.get("x").is_some(), accepted, "{text}");
             assert_eq!(diagnostics.has_errors(), !accepted, "{text}");
         }
