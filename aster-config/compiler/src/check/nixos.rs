@@ -48,22 +48,31 @@ pub fn check(cx: &mut Context<'_>) {
             );
         }
     }
-    let nixos: Vec<Leaf> = cx
-        .leaves
+    // Taken out of the context while the checks below report through it, and put back after.
+    let leaves = std::mem::take(&mut cx.leaves);
+    options(cx, &leaves);
+    cx.leaves = leaves;
+    overrides(cx);
+}
+
+/// Compares the `[nixos]` leaves with the sections' and with each other. The sections' index is
+/// built only when `[nixos]` sets something: most specs leave it empty.
+fn options(cx: &mut Context<'_>, leaves: &[Leaf]) {
+    let nixos: Vec<&Leaf> = leaves
         .iter()
         .filter(|l| l.origin == Origin::Nixos)
         .filter(|l| !module_keyword(&l.path[0]))
-        .cloned()
         .collect();
-    let sections: Vec<Leaf> = cx
-        .leaves
+    if nixos.is_empty() {
+        return;
+    }
+    let sections: Vec<&Leaf> = leaves
         .iter()
         .filter(|l| matches!(l.origin, Origin::Section(_)))
-        .cloned()
         .collect();
     let owned = PathIndex::of(&sections);
     let mut earlier = PathIndex::default();
-    for (position, leaf) in nixos.iter().enumerate() {
+    for (position, &leaf) in nixos.iter().enumerate() {
         if let Some(owner) = owned.clash(&sections, leaf) {
             let Origin::Section(title) = &owner.origin else {
                 continue;
@@ -102,19 +111,19 @@ pub fn check(cx: &mut Context<'_>) {
         earlier.add(leaf, position);
         plaintext_password(cx, leaf);
     }
-    overrides(cx);
 }
 
 /// Leaves by path, and every proper prefix of a leaf's path, so that finding a clash costs a few
-/// lookups per leaf instead of a comparison with every other leaf.
+/// lookups per leaf instead of a comparison with every other leaf. The keys borrow the leaves'
+/// paths.
 #[derive(Default)]
-struct PathIndex {
-    leaves: HashMap<Vec<String>, usize>,
-    prefixes: HashMap<Vec<String>, usize>,
+struct PathIndex<'l> {
+    leaves: HashMap<&'l [String], usize>,
+    prefixes: HashMap<&'l [String], usize>,
 }
 
-impl PathIndex {
-    fn of(leaves: &[Leaf]) -> Self {
+impl<'l> PathIndex<'l> {
+    fn of(leaves: &[&'l Leaf]) -> Self {
         let mut index = Self::default();
         for (position, leaf) in leaves.iter().enumerate() {
             index.add(leaf, position);
@@ -122,30 +131,28 @@ impl PathIndex {
         index
     }
 
-    fn add(&mut self, leaf: &Leaf, position: usize) {
+    fn add(&mut self, leaf: &'l Leaf, position: usize) {
         for n in 1..leaf.path.len() {
-            self.prefixes
-                .entry(leaf.path[..n].to_vec())
-                .or_insert(position);
+            self.prefixes.entry(&leaf.path[..n]).or_insert(position);
         }
-        self.leaves.entry(leaf.path.clone()).or_insert(position);
+        self.leaves.entry(&leaf.path).or_insert(position);
     }
 
     /// The indexed leaf that fights `leaf`: the same option, or one sets a value where the other
     /// goes on below it (an empty table merges with anything).
-    fn clash<'l>(&self, all: &'l [Leaf], leaf: &Leaf) -> Option<&'l Leaf> {
+    fn clash(&self, all: &[&'l Leaf], leaf: &Leaf) -> Option<&'l Leaf> {
         let empty = |l: &Leaf| l.value.as_object().is_some_and(serde_json::Map::is_empty);
-        if let Some(&at) = self.leaves.get(&leaf.path) {
-            return Some(&all[at]);
+        if let Some(&at) = self.leaves.get(leaf.path.as_slice()) {
+            return Some(all[at]);
         }
         if !empty(leaf)
-            && let Some(&at) = self.prefixes.get(&leaf.path)
+            && let Some(&at) = self.prefixes.get(leaf.path.as_slice())
         {
-            return Some(&all[at]);
+            return Some(all[at]);
         }
         (1..leaf.path.len())
             .filter_map(|n| self.leaves.get(&leaf.path[..n]))
-            .map(|&at| &all[at])
+            .map(|&at| all[at])
             .find(|shorter| !empty(shorter))
     }
 }
