@@ -28,6 +28,7 @@ mod init;
 mod lock;
 mod lsp;
 mod packages;
+mod parse;
 mod passwd;
 mod plan;
 mod render;
@@ -58,6 +59,16 @@ Examples:
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    globals: Globals,
+}
+
+// The options every subcommand takes, in their own struct so that `parse` can give them to a
+// command that has only the subcommand the arguments name. (No doc comment: on an `Args` struct
+// it would become an `about`; and no argument group, which the flattened struct would add.)
+#[derive(Debug, clap::Args)]
+#[group(skip)]
+struct Globals {
     /// How to print diagnostics.
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -188,7 +199,7 @@ enum Command {
 
 /// Parses arguments and runs the subcommand.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse::parse_from(std::env::args_os().collect()) {
         Ok(cli) => cli,
         Err(error) => {
             let code = if error.use_stderr() {
@@ -200,25 +211,26 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let style = render::Style::new(cli.format, cli.color);
+    let Globals { format, color } = cli.globals;
+    let style = render::Style::new(format, color);
     let code = match cli.command {
         Command::Init(args) => init::run(&args),
         Command::Check(args) => check::run(&args, &style),
         Command::Build(args) => build::run(&args, &style),
-        Command::Caps(args) => caps::run(&args, cli.format),
-        Command::Packages(args) => packages::run(&args, cli.format),
+        Command::Caps(args) => caps::run(&args, format),
+        Command::Packages(args) => packages::run(&args, format),
         Command::Schema => {
             say_raw!("{}", aster_compiler::schema::SPEC_SCHEMA_TEXT);
             EXIT_OK
         }
         Command::Explain(args) => explain::run(&args),
         Command::Completions { shell } => generate::completions(shell),
-        Command::Plan(args) => plan::run(&args, &style, cli.format, cli.color),
-        Command::Apply(args) => apply::run(&args, &style, cli.color),
-        Command::Rollback(args) => rollback::run(&args, cli.color),
-        Command::Generations(args) => generations::run(&args, cli.format),
-        Command::Fleet(command) => fleet::run(&command, &style, cli.format),
-        Command::Lock(args) => lock::run(&args, &style, cli.format),
+        Command::Plan(args) => plan::run(&args, &style, format, color),
+        Command::Apply(args) => apply::run(&args, &style, color),
+        Command::Rollback(args) => rollback::run(&args, color),
+        Command::Generations(args) => generations::run(&args, format),
+        Command::Fleet(command) => fleet::run(&command, &style, format),
+        Command::Lock(args) => lock::run(&args, &style, format),
         Command::Fmt(args) => fmt::run(&args, &style),
         Command::Import(args) => import::run(&args, &style),
         Command::Lsp(args) => lsp::run(&args),
