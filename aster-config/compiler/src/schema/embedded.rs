@@ -35,4 +35,27 @@ mod tests {
         }
         assert!(sorted(&SCHEMA));
     }
+
+    #[test]
+    fn every_member_is_found_by_its_key() {
+        fn found(value: &SchemaValue) -> bool {
+            match value {
+                SchemaValue::Object(members) => members.iter().all(|(key, member)| {
+                    value.get(key).is_some_and(|got| std::ptr::eq(got, member))
+                        && value.get(&format!("{key}~")).is_none()
+                        && found(member)
+                }),
+                SchemaValue::Array(items) => items.iter().all(found),
+                _ => true,
+            }
+        }
+        assert!(found(&SCHEMA));
+        assert!(
+            SCHEMA
+                .get("definitions")
+                .and_then(SchemaValue::as_object)
+                .is_some_and(|d| d.len() > 8),
+            "the binary search is tried too"
+        );
+    }
 }
