@@ -116,16 +116,6 @@ pub fn distro_link() -> String {
     )
 }
 
-fn fetch_tarball(locked: &Locked) -> Expr {
-    Expr::apply(
-        Expr::select(Expr::Var("builtins"), &["fetchTarball"]),
-        vec![Expr::Attrs(vec![
-            Binding::new(vec!["url".into()], Expr::str(&locked.url)),
-            Binding::new(vec!["sha256".into()], Expr::str(&locked.sha256)),
-        ])],
-    )
-}
-
 fn import_nixpkgs(system: &str) -> Expr {
     Expr::apply(
         Expr::Var("import"),
@@ -238,7 +228,7 @@ pub fn hive(source: &SourceFile, fleet: &Fleet, lock: &Lock, hosts: &[HostBuild]
                 Expr::SelectOr(
                     Box::new(Expr::Var("args")),
                     vec!["nixpkgs".into()],
-                    Box::new(fetch_tarball(&lock.nixpkgs)),
+                    Box::new(lock.nixpkgs.fetch_tarball()),
                 ),
             )],
             Box::new(Expr::Attrs(body)),

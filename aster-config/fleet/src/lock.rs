@@ -39,6 +39,21 @@ pub struct Locked {
     pub nar_hash: String,
 }
 
+impl Locked {
+    /// `builtins.fetchTarball { url; sha256; }`: the pinned tree, as every emitted file that
+    /// imports it (`nixpkgs.nix`, the hive, the flake's inputs aside) names it.
+    pub fn fetch_tarball(&self) -> aster_compiler::nix::Expr {
+        use aster_compiler::nix::{Binding, Expr};
+        Expr::apply(
+            Expr::select(Expr::Var("builtins"), &["fetchTarball"]),
+            vec![Expr::Attrs(vec![
+                Binding::new(vec!["url".into()], Expr::str(&self.url)),
+                Binding::new(vec!["sha256".into()], Expr::str(&self.sha256)),
+            ])],
+        )
+    }
+}
+
 /// A lock: the pins and the distro tree's hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lock {
@@ -420,14 +435,7 @@ pub fn check_spec_lock(text: &str) -> Result<Lock, Vec<Diagnostic>> {
 /// `nixpkgs.nix`: the locked tarball as `builtins.fetchTarball { url; sha256; }`, which evaluates
 /// to its store path. No path, time or machine name goes in: the same lock gives the same bytes.
 pub fn pin_nix(locked: &Locked) -> String {
-    use aster_compiler::nix::{Binding, Expr, print};
-    let fetch = Expr::apply(
-        Expr::select(Expr::Var("builtins"), &["fetchTarball"]),
-        vec![Expr::Attrs(vec![
-            Binding::new(vec!["url".into()], Expr::str(&locked.url)),
-            Binding::new(vec!["sha256".into()], Expr::str(&locked.sha256)),
-        ])],
-    );
+    let fetch = locked.fetch_tarball();
     // Only a revision read from the URL (40 hex digits) goes into the comment.
     let revision =
         revision(&locked.url).map_or_else(String::new, |rev| format!(" (revision {rev})"));
@@ -438,7 +446,7 @@ pub fn pin_nix(locked: &Locked) -> String {
          #   nixos-rebuild test -I nixos-config=./configuration.nix \\\n\
          #     -I nixpkgs=\"$(nix-instantiate --eval --json ./nixpkgs.nix | tr -d '\"')\"\n{}\n",
         env!("CARGO_PKG_VERSION"),
-        print(&fetch)
+        aster_compiler::nix::print(&fetch)
     )
 }
 
