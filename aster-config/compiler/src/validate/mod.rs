@@ -222,7 +222,7 @@ impl<'s> Validator<'s, '_> {
                     }
                 }
                 None => {
-                    self.report_unknown(key, child, properties.and_then(Schema::as_object), path)
+                    self.report_unknown(key, child, properties.and_then(Schema::as_object), path);
                 }
             }
             path.pop();
