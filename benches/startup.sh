@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process start-up cost of aster-config, against named anchors.
 #
-# Times, in one hyperfine run (same machine, same moment):
+# Times, in interleaved hyperfine rounds (same machine, same minutes):
 #   cat    `cat examples/web-server.toml`: the anchor, the least any tool reading the spec does
 #   check  `aster-config check examples/web-server.toml`
 #   build  `aster-config build examples/web-server.toml -o <tmp>`
@@ -15,7 +15,8 @@
 # its time and varies with other disk traffic; TMPDIR=/dev/shm puts its output on tmpfs.
 #
 # Usage: benches/startup.sh [SPEC]      (from anywhere; needs hyperfine and nix-instantiate)
-# Environment: RUNS (default 100) measured runs per command; JSON=path keeps the export;
+# Environment: RUNS (default 100) measured runs per command, split over ROUNDS (default 5)
+# rounds; JSON=path keeps the pooled times;
 # CARGO_TARGET_DIR is honoured (the binary is taken from where cargo builds it).
 set -euo pipefail
 
@@ -43,19 +44,38 @@ trap 'rm -rf "$scratch"' EXIT
 json=${JSON:-$scratch/startup.json}
 export NIX_REMOTE=dummy://
 
-# `build` refuses to write into a folder it did not write, so each run gets a fresh one.
-hyperfine --warmup 5 --runs "$runs" -N --export-json "$json" \
-    --prepare "rm -rf $scratch/out" \
-    --command-name cat "cat $spec" \
-    --command-name check "$bin check $spec" \
-    --command-name build "$bin build $spec -o $scratch/out" \
-    --command-name nix "nix-instantiate --eval --strict -E 'builtins.fromTOML (builtins.readFile ./$spec)'" \
-    >&2
+# Load on a shared machine drifts within seconds, and hyperfine times each command in one block,
+# so one long run would compare commands measured under different loads. Instead ROUNDS short
+# rounds (default 5) each time every command, and the medians and means pool all rounds.
+rounds=${ROUNDS:-5}
+per_round=$(( (runs + rounds - 1) / rounds ))
+for round in $(seq 1 "$rounds"); do
+    # `build` refuses to write into a folder it did not write, so each run gets a fresh one.
+    hyperfine --warmup 3 --runs "$per_round" -N --export-json "$scratch/round-$round.json" \
+        --prepare "rm -rf $scratch/out" \
+        --command-name cat "cat $spec" \
+        --command-name check "$bin check $spec" \
+        --command-name build "$bin build $spec -o $scratch/out" \
+        --command-name nix "nix-instantiate --eval --strict -E 'builtins.fromTOML (builtins.readFile ./$spec)'" \
+        >&2
+done
+python3 - "$json" "$scratch"/round-*.json <<'EOF'
+import json, sys
+pooled = {}
+for path in sys.argv[2:]:
+    for r in json.load(open(path))["results"]:
+        pooled.setdefault(r["command"], []).extend(r["times"])
+json.dump({"results": [{"command": c, "times": t} for c, t in pooled.items()]}, open(sys.argv[1], "w"))
+EOF
 
 python3 - "$json" <<'EOF'
-import json, sys
-results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-print("\nmean (median) per command:")
+import json, statistics, sys
+pooled = json.load(open(sys.argv[1]))["results"]
+results = {
+    r["command"]: {"mean": statistics.mean(r["times"]), "median": statistics.median(r["times"])}
+    for r in pooled
+}
+print(f"\nmean (median) per command, {len(pooled[0]['times'])} runs each:")
 for name in ["cat", "check", "build", "nix"]:
     r = results[name]
     print(f"  {name:6} {r['mean'] * 1e3:8.2f} ms  ({r['median'] * 1e3:.2f} ms)")
