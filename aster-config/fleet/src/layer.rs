@@ -77,15 +77,43 @@ impl Table {
     }
 }
 
-/// Converts a `toml_edit` table of file `file` (whose text is `text`) into a layer.
-pub fn from_toml(table: &toml_edit::Table, file: usize, text: &str) -> Table {
+/// Where the spans of a parsed table point: the file, its whole text, and where the parsed text
+/// starts in it (a fleet file is parsed in pieces, see [`crate::pieces`]; a spec file whole).
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// Index of the file in the fleet's [`crate::Files`].
+    pub file: usize,
+    /// The file's whole text.
+    pub text: &'a str,
+    /// Byte offset of the parsed text in the file.
+    pub offset: usize,
+}
+
+impl Origin<'_> {
+    /// The whole text of file `file`, parsed whole.
+    pub fn whole(file: usize, text: &str) -> Origin<'_> {
+        Origin {
+            file,
+            text,
+            offset: 0,
+        }
+    }
+
+    /// A span of the parsed text, as a place in the file.
+    pub fn at(&self, span: Option<Range<usize>>) -> Option<At> {
+        span.map(|span| At {
+            file: self.file,
+            span: span.start + self.offset..span.end + self.offset,
+        })
+    }
+}
+
+/// Converts a `toml_edit` table parsed from `origin` into a layer.
+pub fn from_toml(table: &toml_edit::Table, origin: Origin<'_>) -> Table {
     let mut out = Table::default();
     for (key, item) in table {
-        let key_at = table
-            .get_key_value(key)
-            .and_then(|(k, _)| k.span())
-            .map(|span| At { file, span });
-        if let Some(node) = item_node(item, file, text) {
+        let key_at = origin.at(table.get_key_value(key).and_then(|(k, _)| k.span()));
+        if let Some(node) = item_node(item, origin) {
             out.entries.push(Entry {
                 key: key.to_owned(),
                 key_at,
@@ -96,40 +124,36 @@ pub fn from_toml(table: &toml_edit::Table, file: usize, text: &str) -> Table {
     out
 }
 
-fn item_node(item: &toml_edit::Item, file: usize, text: &str) -> Option<Node> {
+fn item_node(item: &toml_edit::Item, origin: Origin<'_>) -> Option<Node> {
     match item {
         toml_edit::Item::None => None,
-        toml_edit::Item::Table(table) => Some(Node::Table(from_toml(table, file, text))),
+        toml_edit::Item::Table(table) => Some(Node::Table(from_toml(table, origin))),
         toml_edit::Item::ArrayOfTables(array) => Some(Node::Array(
             array
                 .iter()
-                .map(|t| Node::Table(from_toml(t, file, text)))
+                .map(|t| Node::Table(from_toml(t, origin)))
                 .collect(),
-            array.span().map(|span| At { file, span }),
+            origin.at(array.span()),
         )),
-        toml_edit::Item::Value(value) => Some(from_value(value, file, text)),
+        toml_edit::Item::Value(value) => Some(from_value(value, origin)),
     }
 }
 
-/// Converts one `toml_edit` value of file `file` (whose text is `text`).
-pub fn from_value(value: &toml_edit::Value, file: usize, text: &str) -> Node {
-    let at = value.span().map(|span| At { file, span });
+/// Converts one `toml_edit` value parsed from `origin`.
+pub fn from_value(value: &toml_edit::Value, origin: Origin<'_>) -> Node {
+    let at = origin.at(value.span());
     match value {
-        toml_edit::Value::Array(array) => Node::Array(
-            array.iter().map(|v| from_value(v, file, text)).collect(),
-            at,
-        ),
+        toml_edit::Value::Array(array) => {
+            Node::Array(array.iter().map(|v| from_value(v, origin)).collect(), at)
+        }
         toml_edit::Value::InlineTable(inline) => {
             let mut out = Table::default();
             for (key, value) in inline {
-                let key_at = inline
-                    .get_key_value(key)
-                    .and_then(|(k, _)| k.span())
-                    .map(|span| At { file, span });
+                let key_at = origin.at(inline.get_key_value(key).and_then(|(k, _)| k.span()));
                 out.entries.push(Entry {
                     key: key.to_owned(),
                     key_at,
-                    node: from_value(value, file, text),
+                    node: from_value(value, origin),
                 });
             }
             Node::Table(out)
@@ -137,7 +161,7 @@ pub fn from_value(value: &toml_edit::Value, file: usize, text: &str) -> Node {
         scalar => {
             let written = at
                 .as_ref()
-                .and_then(|at| text.get(at.span.clone()))
+                .and_then(|at| origin.text.get(at.span.clone()))
                 .map_or_else(
                     || scalar.clone().decorated("", "").to_string(),
                     str::to_owned,
@@ -334,7 +358,7 @@ mod tests {
 
     fn layer(text: &str, file: usize) -> Table {
         let document = toml_edit::Document::parse(text).expect("toml");
-        from_toml(document.as_table(), file, text)
+        from_toml(document.as_table(), Origin::whole(file, text))
     }
 
     #[test]

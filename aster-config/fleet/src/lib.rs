@@ -7,11 +7,11 @@
 //!            ─emit─▶ hive.nix, flake.nix, hosts/<host>/, distro/ ─write─▶ disk ─▶ colmena (deploy)
 //! ```
 //!
-//! [`read`] reads the fleet file and the spec files it names, [`layer`] merges a host's layers
-//! keeping where each value came from, [`compile`] checks the fleet and compiles each host,
-//! [`lock`] pins nixpkgs, [`emit`] writes colmena's hive and a flake, [`write`] puts each host's
-//! files on disk as it compiles ([`build`]), [`select`] resolves `--on`, and [`deploy`] drives
-//! colmena with a dead-man's switch. Nothing here prints; the CLI
+//! [`read`] reads the fleet file (a large one in [`pieces`]) and the spec files it names,
+//! [`layer`] merges a host's layers keeping where each value came from, [`compile`] checks the
+//! fleet and compiles each host, [`lock`] pins nixpkgs, [`emit`] writes colmena's hive and a
+//! flake, [`write`] puts each host's files on disk as it compiles ([`build`]), [`select`] resolves
+//! `--on`, and [`deploy`] drives colmena with a dead-man's switch. Nothing here prints; the CLI
 //! (`aster-config fleet …`, `aster-config lock`) renders every result.
 
 pub mod compile;
@@ -21,6 +21,7 @@ pub mod layer;
 pub mod lock;
 pub mod model;
 pub mod paths;
+pub mod pieces;
 pub mod read;
 pub mod report;
 #[doc(hidden)]

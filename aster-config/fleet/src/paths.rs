@@ -108,7 +108,8 @@ mod tests {
     fn references_move_to_the_fleet_folder() {
         let text = "[imports]\nmodules = [\"../../shared/base.nix\", \"./own.nix\"]\n";
         let document = toml_edit::Document::parse(text).expect("toml");
-        let mut table = crate::layer::from_toml(document.as_table(), 0, text);
+        let mut table =
+            crate::layer::from_toml(document.as_table(), crate::layer::Origin::whole(0, text));
         rebase_references(&mut table, Path::new("hosts/web-01"));
         let (merged, _) = crate::layer::write(&table);
         assert!(merged.contains("\"shared/base.nix\""), "{merged}");

@@ -2,16 +2,18 @@
 //!
 //! The reader walks the `toml_edit` document by hand (the format is small), so unknown keys point
 //! at the key, wrong types at the value, and a missing key at its table; the spec files the fleet
-//! names are read and parsed here too, into layers (see [`crate::layer`]).
+//! names are read and parsed here too, into layers (see [`crate::layer`]). A large fleet file is
+//! parsed in pieces of hosts, each dropped once read ([`crate::pieces`]).
 
-use crate::layer::{self, At, Node};
+use crate::layer::{self, At, Node, Origin};
 use crate::model::{
     Defaults, DeploySettings, FLEET_VERSION, Fleet, FleetFile, HealthCheck, Host, HostPlaces,
     PinPlaces, Pins,
 };
 use crate::report::{Files, FleetDiagnostic, Report};
-use crate::{paths, validate};
+use crate::{paths, pieces, validate};
 use aster_compiler::{Code, Diagnostic};
+use std::ops::Range;
 use std::path::Path;
 use toml_edit::{Item, TableLike};
 
@@ -84,25 +86,69 @@ pub fn read_from(
     report: &mut Report,
 ) -> Option<Fleet> {
     let file = files.add(paths::display(&location.file), text.to_owned());
-    let document = parse(file, text, files, report)?;
-    let mut reader = Reader {
-        file,
-        report,
-        location,
-        files,
-        specs: std::collections::HashMap::new(),
+    read_in_pieces(location, file, text, pieces::PIECE_BYTES, files, report)
+        .unwrap_or_else(|Unsplittable| read_whole(location, file, text, files, report))
+}
+
+/// Reads fleet file `file` (whose text is `text`) a piece of about `piece_bytes` bytes of hosts
+/// at a time; [`Unsplittable`], having reported nothing, when it has no pieces or they do not
+/// read like the whole file (see [`crate::pieces`]).
+pub(crate) fn read_in_pieces(
+    location: &Location,
+    file: usize,
+    text: &str,
+    piece_bytes: usize,
+    files: &mut Files,
+    report: &mut Report,
+) -> Result<Option<Fleet>, Unsplittable> {
+    let (preamble, hosts) = pieces::split(text, piece_bytes);
+    if hosts.is_empty() {
+        return Err(Unsplittable);
+    }
+    // What the attempt reports and which spec files it reads are kept only if it succeeds.
+    let files_before = files.len();
+    let mut attempt = Report::default();
+    let read = match toml_edit::Document::parse(&text[preamble]) {
+        Ok(document) if !document.contains_key("host") => {
+            Reader::new(location, file, text, files, &mut attempt)
+                .fleet(document.as_table(), &hosts)
+        }
+        _ => Err(Unsplittable),
     };
-    reader.fleet(document.as_table())
+    if read.is_err() {
+        files.truncate(files_before);
+    } else {
+        for diagnostic in attempt.diagnostics {
+            report.push(diagnostic);
+        }
+    }
+    read
+}
+
+/// Reads fleet file `file` (whose text is `text`) parsed as one document.
+pub(crate) fn read_whole(
+    location: &Location,
+    file: usize,
+    text: &str,
+    files: &mut Files,
+    report: &mut Report,
+) -> Option<Fleet> {
+    let document = parse(file, text, files, report)?;
+    // Without pieces there is nothing to read differently.
+    Reader::new(location, file, text, files, report)
+        .fleet(document.as_table(), &[])
+        .ok()
+        .flatten()
 }
 
 /// Parses TOML text of file `file`, reporting a syntax error the way the compiler does.
-fn parse(
+fn parse<'t>(
     file: usize,
-    text: &str,
+    text: &'t str,
     files: &Files,
     report: &mut Report,
-) -> Option<toml_edit::Document<String>> {
-    if let Ok(document) = toml_edit::Document::parse(text.to_owned()) {
+) -> Option<toml_edit::Document<&'t str>> {
+    if let Ok(document) = toml_edit::Document::parse(text) {
         Some(document)
     } else {
         let checked = aster_compiler::check(aster_compiler::Input {
@@ -119,8 +165,16 @@ fn parse(
     }
 }
 
+/// A fleet file to read whole: it has no pieces, or they read differently from the whole file.
+#[derive(Debug)]
+pub(crate) struct Unsplittable;
+
 struct Reader<'a> {
     file: usize,
+    /// The fleet file's text.
+    text: &'a str,
+    /// Where the piece being read starts in `text`: `toml_edit` spans start at the piece.
+    offset: usize,
     report: &'a mut Report,
     location: &'a Location,
     files: &'a mut Files,
@@ -145,8 +199,32 @@ const HOST_KEYS: &[&str] = &[
 ];
 const HEALTH_KEYS: &[&str] = &["name", "command"];
 
-impl Reader<'_> {
-    fn at(&self, span: Option<std::ops::Range<usize>>) -> Option<At> {
+impl<'a> Reader<'a> {
+    fn new(
+        location: &'a Location,
+        file: usize,
+        text: &'a str,
+        files: &'a mut Files,
+        report: &'a mut Report,
+    ) -> Self {
+        Reader {
+            file,
+            text,
+            offset: 0,
+            report,
+            location,
+            files,
+            specs: std::collections::HashMap::new(),
+        }
+    }
+
+    /// A span `toml_edit` gave in the piece being read, as a span of the fleet file.
+    fn span(&self, span: Option<Range<usize>>) -> Option<Range<usize>> {
+        span.map(|span| span.start + self.offset..span.end + self.offset)
+    }
+
+    /// A span of the fleet file, as a place.
+    fn at(&self, span: Option<Range<usize>>) -> Option<At> {
         span.map(|span| At {
             file: self.file,
             span,
@@ -158,7 +236,13 @@ impl Reader<'_> {
             .push(FleetDiagnostic::in_file(self.file, diagnostic));
     }
 
-    fn fleet(&mut self, root: &toml_edit::Table) -> Option<Fleet> {
+    /// Reads the fleet from its `root` table (the whole file, or the preamble) and the pieces of
+    /// `hosts` still to parse.
+    fn fleet(
+        &mut self,
+        root: &toml_edit::Table,
+        hosts: &[Range<usize>],
+    ) -> Result<Option<Fleet>, Unsplittable> {
         self.unknown_keys(root, ROOT_KEYS, "the fleet file");
         let version = self.integer(root, "fleet-version", None, true);
         if let Some((version, span)) = version
@@ -179,9 +263,11 @@ impl Reader<'_> {
         let (pins, pin_at) = self.pins(root);
         let (defaults, default_layers) = self.defaults(root);
         let deploy = self.deploy(root);
-        let (hosts, places) = self.hosts(root);
-        let pins = pins?;
-        Some(Fleet {
+        let (hosts, places) = self.hosts(root, hosts)?;
+        let Some(pins) = pins else {
+            return Ok(None);
+        };
+        Ok(Some(Fleet {
             file: self.file,
             value: FleetFile {
                 fleet_version: FLEET_VERSION,
@@ -194,7 +280,7 @@ impl Reader<'_> {
             pin_at,
             defaults: default_layers,
             hosts: places,
-        })
+        }))
     }
 
     fn pins(&mut self, root: &toml_edit::Table) -> (Option<Pins>, PinPlaces) {
@@ -204,7 +290,8 @@ impl Reader<'_> {
         self.unknown_keys(table, PIN_KEYS, "[pins]");
         let mut places = PinPlaces::default();
         let pin = |reader: &mut Self, key: &str, required: bool| {
-            let (url, span) = reader.string(table, key, Some(root_span(root, "pins")), required)?;
+            let pins = reader.span(Some(root_span(root, "pins")));
+            let (url, span) = reader.string(table, key, pins, required)?;
             if let Some(problem) = validate::pin_problem(&url) {
                 reader.push(
                     Diagnostic::new(Code::FleetInvalidPin, format!("`pins.{key}` {problem}"))
@@ -259,9 +346,41 @@ impl Reader<'_> {
         settings
     }
 
-    fn hosts(&mut self, root: &toml_edit::Table) -> (Vec<Host>, Vec<HostPlaces>) {
+    /// The hosts of `root`, then those of each piece of `pieces`.
+    fn hosts(
+        &mut self,
+        root: &toml_edit::Table,
+        pieces: &[Range<usize>],
+    ) -> Result<(Vec<Host>, Vec<HostPlaces>), Unsplittable> {
         let mut hosts = Vec::new();
         let mut places = Vec::new();
+        let mut tables = self.host_tables(root, &mut hosts, &mut places);
+        for piece in pieces {
+            let document =
+                toml_edit::Document::parse(&self.text[piece.clone()]).map_err(|_| Unsplittable)?;
+            if document.len() != 1 || !document.contains_array_of_tables("host") {
+                return Err(Unsplittable);
+            }
+            self.offset = piece.start;
+            tables += self.host_tables(&document, &mut hosts, &mut places);
+            self.offset = 0;
+        }
+        if tables == 0 {
+            self.push(
+                Diagnostic::new(Code::FleetNoHosts, "the fleet has no hosts")
+                    .help("add a `[[host]]` table with a `name` for each machine"),
+            );
+        }
+        Ok((hosts, places))
+    }
+
+    /// Reads the `host` tables of `root` into `hosts` and `places`; returns how many there were.
+    fn host_tables(
+        &mut self,
+        root: &toml_edit::Table,
+        hosts: &mut Vec<Host>,
+        places: &mut Vec<HostPlaces>,
+    ) -> usize {
         let tables: Vec<&dyn TableLike> = match root.get("host") {
             None => Vec::new(),
             Some(Item::ArrayOfTables(array)) => array.iter().map(|t| t as &dyn TableLike).collect(),
@@ -275,30 +394,25 @@ impl Reader<'_> {
                         Code::WrongType,
                         "`host` must be a list of `[[host]]` tables",
                     )
-                    .at(other.span(), "not a list of tables")
+                    .at(self.span(other.span()), "not a list of tables")
                     .help("write each host as a `[[host]]` table with a `name`"),
                 );
                 Vec::new()
             }
         };
-        if tables.is_empty() {
-            self.push(
-                Diagnostic::new(Code::FleetNoHosts, "the fleet has no hosts")
-                    .help("add a `[[host]]` table with a `name` for each machine"),
-            );
-        }
+        let count = tables.len();
         for table in tables {
             if let Some((host, place)) = self.host(table) {
                 hosts.push(host);
                 places.push(place);
             }
         }
-        (hosts, places)
+        count
     }
 
     fn host(&mut self, table: &dyn TableLike) -> Option<(Host, HostPlaces)> {
         self.unknown_keys(table, HOST_KEYS, "[[host]]");
-        let header = table_span(table);
+        let header = self.span(table_span(table));
         let (name, name_span) = self.string(table, "name", header, true)?;
         let target = self.string(table, "target", None, false);
         let port = self
@@ -358,7 +472,7 @@ impl Reader<'_> {
                         Code::WrongType,
                         "`health` must be a list of `[[host.health]]` tables",
                     )
-                    .at(other.span(), "not a list of tables"),
+                    .at(self.span(other.span()), "not a list of tables"),
                 );
                 return Vec::new();
             }
@@ -366,8 +480,9 @@ impl Reader<'_> {
         let mut checks = Vec::new();
         for item in items {
             self.unknown_keys(item, HEALTH_KEYS, "[[host.health]]");
-            let name = self.string(item, "name", table_span(item), true);
-            let command = self.string(item, "command", table_span(item), true);
+            let header = self.span(table_span(item));
+            let name = self.string(item, "name", header.clone(), true);
+            let command = self.string(item, "command", header, true);
             let (Some((name, name_span)), Some((command, command_span))) = (name, command) else {
                 continue;
             };
@@ -437,7 +552,7 @@ impl Reader<'_> {
         let Some(document) = parse(file, text, self.files, self.report) else {
             return Ok(None);
         };
-        let mut table = layer::from_toml(document.as_table(), file, text);
+        let mut table = layer::from_toml(document.as_table(), Origin::whole(file, text));
         let folder = Path::new(name).parent().unwrap_or(Path::new(""));
         paths::rebase_references(&mut table, folder);
         Ok(Some(table))
@@ -452,18 +567,20 @@ impl Reader<'_> {
         let (key, item) = table.get_key_value("settings")?;
         // Borrowed, not copied: a fleet of 10,000 hosts is megabytes of text, and a copy per
         // host made reading it quadratic.
-        let text = self.files.get(self.file).text.as_str();
+        let origin = Origin {
+            file: self.file,
+            text: self.text,
+            offset: self.offset,
+        };
         let node = match item {
-            Item::Table(t) => Some(Node::Table(layer::from_toml(t, self.file, text))),
-            Item::Value(v @ toml_edit::Value::InlineTable(_)) => {
-                Some(layer::from_value(v, self.file, text))
-            }
+            Item::Table(t) => Some(Node::Table(layer::from_toml(t, origin))),
+            Item::Value(v @ toml_edit::Value::InlineTable(_)) => Some(layer::from_value(v, origin)),
             _ => None,
         };
         let Some(Node::Table(settings)) = node else {
             self.push(
                 Diagnostic::new(Code::WrongType, "`settings` must be a table of spec keys")
-                    .at(item.span().or(key.span()), "not a table"),
+                    .at(self.span(item.span().or(key.span())), "not a table"),
             );
             return None;
         };
@@ -476,7 +593,7 @@ impl Reader<'_> {
             if known.contains(&key) {
                 continue;
             }
-            let span = table.get_key_value(key).and_then(|(k, _)| k.span());
+            let span = self.span(table.get_key_value(key).and_then(|(k, _)| k.span()));
             let mut diagnostic = Diagnostic::new(
                 Code::UnknownKey,
                 format!("unknown key `{}` in {what}", key.escape_debug()),
@@ -514,7 +631,7 @@ impl Reader<'_> {
             Some(item) => item.as_table_like().or_else(|| {
                 self.push(
                     Diagnostic::new(Code::WrongType, format!("`{key}` must be a table"))
-                        .at(item.span(), "not a table"),
+                        .at(self.span(item.span()), "not a table"),
                 );
                 None
             }),
@@ -525,9 +642,9 @@ impl Reader<'_> {
         &mut self,
         table: &dyn TableLike,
         key: &str,
-        table_span: Option<std::ops::Range<usize>>,
+        table_span: Option<Range<usize>>,
         required: bool,
-    ) -> Option<(String, Option<std::ops::Range<usize>>)> {
+    ) -> Option<(String, Option<Range<usize>>)> {
         match table.get(key) {
             None => {
                 if required {
@@ -540,11 +657,11 @@ impl Reader<'_> {
             }
             Some(item) => {
                 if let Some(text) = item.as_str() {
-                    return Some((text.to_owned(), item.span()));
+                    return Some((text.to_owned(), self.span(item.span())));
                 }
                 self.push(
                     Diagnostic::new(Code::WrongType, format!("`{key}` must be a string"))
-                        .at(item.span(), "not a string"),
+                        .at(self.span(item.span()), "not a string"),
                 );
                 None
             }
@@ -555,9 +672,9 @@ impl Reader<'_> {
         &mut self,
         table: &dyn TableLike,
         key: &str,
-        table_span: Option<std::ops::Range<usize>>,
+        table_span: Option<Range<usize>>,
         required: bool,
-    ) -> Option<(i64, Option<std::ops::Range<usize>>)> {
+    ) -> Option<(i64, Option<Range<usize>>)> {
         match table.get(key) {
             None => {
                 if required {
@@ -571,11 +688,11 @@ impl Reader<'_> {
             }
             Some(item) => {
                 if let Some(value) = item.as_integer() {
-                    return Some((value, item.span()));
+                    return Some((value, self.span(item.span())));
                 }
                 self.push(
                     Diagnostic::new(Code::WrongType, format!("`{key}` must be an integer"))
-                        .at(item.span(), "not an integer"),
+                        .at(self.span(item.span()), "not an integer"),
                 );
                 None
             }
@@ -586,7 +703,7 @@ impl Reader<'_> {
         &mut self,
         table: &dyn TableLike,
         key: &str,
-    ) -> Vec<(String, Option<std::ops::Range<usize>>)> {
+    ) -> Vec<(String, Option<Range<usize>>)> {
         let Some(item) = table.get(key) else {
             return Vec::new();
         };
@@ -596,20 +713,20 @@ impl Reader<'_> {
                     Code::WrongType,
                     format!("`{key}` must be a list of strings"),
                 )
-                .at(item.span(), "not a list"),
+                .at(self.span(item.span()), "not a list"),
             );
             return Vec::new();
         };
         let mut out = Vec::new();
         for value in array {
             match value.as_str() {
-                Some(text) => out.push((text.to_owned(), value.span())),
+                Some(text) => out.push((text.to_owned(), self.span(value.span()))),
                 None => self.push(
                     Diagnostic::new(
                         Code::WrongType,
                         format!("every item of `{key}` must be a string"),
                     )
-                    .at(value.span(), "not a string"),
+                    .at(self.span(value.span()), "not a string"),
                 ),
             }
         }
@@ -617,14 +734,14 @@ impl Reader<'_> {
     }
 }
 
-fn root_span(root: &toml_edit::Table, key: &str) -> std::ops::Range<usize> {
+fn root_span(root: &toml_edit::Table, key: &str) -> Range<usize> {
     root.get_key_value(key)
         .and_then(|(k, _)| k.span())
         .unwrap_or(0..0)
 }
 
 /// Where a table is, as far as `toml_edit` says: its first key (for "missing key" labels).
-fn table_span(table: &dyn TableLike) -> Option<std::ops::Range<usize>> {
+fn table_span(table: &dyn TableLike) -> Option<Range<usize>> {
     let (first, _) = table.iter().next()?;
     table.get_key_value(first).and_then(|(k, _)| k.span())
 }

@@ -23,6 +23,21 @@ impl Files {
         self.files.len() - 1
     }
 
+    /// How many files there are.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when no file was read.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Forgets the files added after the first `len` (a read that is done again another way).
+    pub fn truncate(&mut self, len: usize) {
+        self.files.truncate(len);
+    }
+
     /// The file at `index`.
     pub fn get(&self, index: usize) -> &SourceFile {
         &self.files[index]
