@@ -42,6 +42,8 @@ pub struct Fleet {
     pub store: PathBuf,
 }
 
+/// Copies the folder `from` into `to` as plain files (no executable bits, whatever the checkout
+/// gave them), so a copy's contents are the same on every machine.
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("read dir") {
@@ -49,20 +51,6 @@ fn copy_dir(from: &Path, to: &Path) {
         let target = to.join(entry.file_name());
         if entry.file_type().expect("type").is_dir() {
             copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
-/// Copies `from` into `to` as plain files (no executable bits), the same on every machine.
-fn copy_contents(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_contents(&entry.path(), &target);
         } else {
             std::fs::write(&target, std::fs::read(entry.path()).expect("read")).expect("write");
         }
@@ -78,7 +66,7 @@ pub fn standin_tarball(base: &Path) -> String {
     std::fs::create_dir_all(standin.join("nixos/lib")).expect("mkdir");
     // The stand-in carries its own copy of the lib, so its content (and so the lock's hashes)
     // is the same wherever the checkout and the vendored lib live.
-    copy_contents(&lib, &standin.join("lib"));
+    copy_dir(&lib, &standin.join("lib"));
     std::fs::write(
         standin.join("default.nix"),
         concat!(
