@@ -645,27 +645,8 @@ impl<'a> Reader<'a> {
         table_span: Option<Range<usize>>,
         required: bool,
     ) -> Option<(String, Option<Range<usize>>)> {
-        match table.get(key) {
-            None => {
-                if required {
-                    self.push(
-                        Diagnostic::new(Code::MissingKey, format!("`{key}` is missing"))
-                            .at(table_span, format!("needs `{key}`")),
-                    );
-                }
-                None
-            }
-            Some(item) => {
-                if let Some(text) = item.as_str() {
-                    return Some((text.to_owned(), self.span(item.span())));
-                }
-                self.push(
-                    Diagnostic::new(Code::WrongType, format!("`{key}` must be a string"))
-                        .at(self.span(item.span()), "not a string"),
-                );
-                None
-            }
-        }
+        let get = |item: &toml_edit::Item| item.as_str().map(str::to_owned);
+        self.scalar(table, key, table_span, required, ("a string", get), None)
     }
 
     fn integer(
@@ -675,28 +656,48 @@ impl<'a> Reader<'a> {
         table_span: Option<Range<usize>>,
         required: bool,
     ) -> Option<(i64, Option<Range<usize>>)> {
-        match table.get(key) {
-            None => {
-                if required {
-                    self.push(
-                        Diagnostic::new(Code::MissingKey, format!("`{key}` is missing"))
-                            .at(table_span, format!("needs `{key}`"))
-                            .help(format!("add `{key} = 1` at the top of the file")),
-                    );
+        let help = format!("add `{key} = 1` at the top of the file");
+        let get = toml_edit::Item::as_integer;
+        self.scalar(
+            table,
+            key,
+            table_span,
+            required,
+            ("an integer", get),
+            Some(help),
+        )
+    }
+
+    /// The value of `key` read with `kind`'s getter, and where it is. A missing key is reported
+    /// when `required` (with `help`, if any), a value of another type always, as not `kind`'s noun.
+    fn scalar<T>(
+        &mut self,
+        table: &dyn TableLike,
+        key: &str,
+        table_span: Option<Range<usize>>,
+        required: bool,
+        (noun, get): (&str, impl Fn(&toml_edit::Item) -> Option<T>),
+        help: Option<String>,
+    ) -> Option<(T, Option<Range<usize>>)> {
+        let Some(item) = table.get(key) else {
+            if required {
+                let mut missing = Diagnostic::new(Code::MissingKey, format!("`{key}` is missing"))
+                    .at(table_span, format!("needs `{key}`"));
+                if let Some(help) = help {
+                    missing = missing.help(help);
                 }
-                None
+                self.push(missing);
             }
-            Some(item) => {
-                if let Some(value) = item.as_integer() {
-                    return Some((value, self.span(item.span())));
-                }
-                self.push(
-                    Diagnostic::new(Code::WrongType, format!("`{key}` must be an integer"))
-                        .at(self.span(item.span()), "not an integer"),
-                );
-                None
-            }
+            return None;
+        };
+        if let Some(value) = get(item) {
+            return Some((value, self.span(item.span())));
         }
+        self.push(
+            Diagnostic::new(Code::WrongType, format!("`{key}` must be {noun}"))
+                .at(self.span(item.span()), format!("not {noun}")),
+        );
+        None
     }
 
     fn string_list(
