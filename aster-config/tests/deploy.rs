@@ -5,6 +5,7 @@
 //! `ASTER_CONFIG_FAULT=<point>` (it aborts there, like `kill -9`), then checking that the managed
 //! files are the old or the new ones and that the next run reports and recovers the leftovers.
 
+mod common;
 #[path = "deploy/crash.rs"]
 mod crash;
 #[path = "deploy/harness.rs"]

@@ -4,6 +4,7 @@
 //! from the vendored source reading the hive, the fleet schema's staleness, and the examples of
 //! every `AC05xx` page.
 
+mod common;
 #[path = "fleet/harness.rs"]
 mod harness;
 

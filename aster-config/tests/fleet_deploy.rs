@@ -4,6 +4,7 @@
 //! an interrupted deploy → the next run reports it and fires the switches; `--on` selection;
 //! nothing runs without confirmation.
 
+mod common;
 #[path = "fleet/harness.rs"]
 mod harness;
 

@@ -8,6 +8,7 @@
 //! examples of the `AC0513` and `AC0514` pages. `check` looks package names up in the locked
 //! tree when the store has it.
 
+mod common;
 #[path = "deploy/harness.rs"]
 mod deploy_harness;
 #[path = "fleet/harness.rs"]

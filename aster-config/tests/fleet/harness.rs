@@ -9,26 +9,14 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The workspace root.
-pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace")
-        .to_path_buf()
-}
+pub use crate::common::root as workspace;
 
-/// The real nixpkgs lib (vendored beside the checkout); required.
+/// The real nixpkgs lib ([`crate::common::nixpkgs_lib`]); required here, in CI or not.
 pub fn nixpkgs_lib() -> PathBuf {
-    let lib = std::env::var_os("NIXPKGS_LIB").map_or_else(
-        || workspace().join("../shared/vendor/nixpkgs-lib/lib"),
-        PathBuf::from,
-    );
-    assert!(
-        lib.join("default.nix").is_file(),
-        "the fleet tests need the nixpkgs lib at {} (set NIXPKGS_LIB)",
-        lib.display()
-    );
-    lib.canonicalize().expect("nixpkgs lib")
+    crate::common::nixpkgs_lib()
+        .expect("the fleet tests need the nixpkgs lib (set NIXPKGS_LIB)")
+        .canonicalize()
+        .expect("nixpkgs lib")
 }
 
 /// A fleet in a temporary folder.
