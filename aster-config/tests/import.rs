@@ -68,6 +68,16 @@ fn build_import_build_is_a_fixpoint_for_every_example() {
     }
 }
 
+/// `aster-config import CONFIG -o SPEC`.
+fn import_to(config: &Path, spec: &Path) -> std::process::Output {
+    aster_config(&[
+        "import",
+        config.to_str().unwrap(),
+        "-o",
+        spec.to_str().unwrap(),
+    ])
+}
+
 fn snapshot(name: &str, text: &str) {
     insta::with_settings!({snapshot_path => root().join("tests/snapshots/import"), prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!(name, text);
@@ -86,12 +96,7 @@ fn a_hand_written_configuration_is_split_and_reported() {
         .unwrap();
     }
     let spec = dir.path().join("system.toml");
-    let output = aster_config(&[
-        "import",
-        config.to_str().unwrap(),
-        "-o",
-        spec.to_str().unwrap(),
-    ]);
+    let output = import_to(&config, &spec);
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let report = scrub(
         &String::from_utf8_lossy(&output.stderr),
@@ -110,12 +115,7 @@ fn a_hand_written_configuration_is_split_and_reported() {
     let check = aster_config(&["check", "--no-nixpkgs", spec.to_str().unwrap()]);
     assert_eq!(check.status.code(), Some(0), "{check:?}");
     // It never overwrites.
-    let again = aster_config(&[
-        "import",
-        config.to_str().unwrap(),
-        "-o",
-        spec.to_str().unwrap(),
-    ]);
+    let again = import_to(&config, &spec);
     assert_eq!(again.status.code(), Some(2), "{again:?}");
 }
 
@@ -124,12 +124,7 @@ fn refused(fixture: &str, code: &str) {
     let config = dir.path().join(fixture);
     std::fs::copy(root().join("tests/fixtures/import").join(fixture), &config).unwrap();
     let spec = dir.path().join("system.toml");
-    let output = aster_config(&[
-        "import",
-        config.to_str().unwrap(),
-        "-o",
-        spec.to_str().unwrap(),
-    ]);
+    let output = import_to(&config, &spec);
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     assert!(!spec.exists(), "{fixture}: a spec was written");
     let stderr = scrub(
