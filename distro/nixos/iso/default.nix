@@ -68,25 +68,13 @@ let
 
       environment.etc."aster-nixos/starter.toml".source = ./starter.toml;
 
-      # Runs for every login shell; only root on a console acts on it.
+      # Runs for every login shell; only root acts on it (login.sh). The
+      # auto-install is chosen here, the behaviour is in the script, which
+      # distro/tests/iso.rs runs with stand-ins for the installer and poweroff.
       environment.loginShellInit = ''
-        if [ "$(id -u)" = 0 ]; then
-          if [ ! -e "$HOME/aster-config.toml" ]; then
-            install -m 0644 /etc/aster-nixos/starter.toml "$HOME/aster-config.toml"
-            echo "Edit ~/aster-config.toml, then run:"
-            echo "  aster-nixos-install --config ~/aster-config.toml --disk /dev/vda --force-format-disk"
-          fi
-          ${lib.optionalString autoInstall ''
-            if [ "$(tty)" = /dev/hvc0 ] && [ ! -e /run/aster-nixos-auto-install-started ]; then
-              touch /run/aster-nixos-auto-install-started
-              if ! aster-nixos-install --config "$HOME/aster-config.toml" --disk /dev/vda --force-format-disk; then
-                echo "aster-nixos-install failed; see the messages above"
-              fi
-              poweroff
-            fi
-          ''}
-        fi
-      '';
+        aster_auto_install=${if autoInstall then "1" else "0"}
+      ''
+      + builtins.readFile ./login.sh;
     };
 
   nixos = import "${pkgs.path}/nixos/lib/eval-config.nix" {
