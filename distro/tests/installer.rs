@@ -657,6 +657,77 @@ fn a_compiled_spec_is_installed_like_a_configuration() {
     scratch.assert_cleaned_up();
 }
 
+/// The line the compiler writes for a spec's architecture, read from the
+/// snapshot of an example's configuration.nix so the installer's reading of
+/// it breaks this test when the compiler's output changes.
+fn host_platform_line(system: &str) -> String {
+    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/snapshots/examples/minimal__configuration.nix.snap");
+    let text = std::fs::read_to_string(&snapshot).expect("the minimal example's snapshot");
+    let line = text
+        .lines()
+        .find(|line| line.trim_start().starts_with("nixpkgs.hostPlatform = "))
+        .expect("the compiler writes nixpkgs.hostPlatform");
+    line.replace("x86_64-linux", system)
+}
+
+#[test]
+fn a_spec_decides_the_system_unless_told_otherwise() {
+    let scratch = Scratch::new();
+    let spec = scratch.write("system.toml", SPEC);
+    scratch.fake_aster_config(&format!(
+        "out=\"$5\"\nmkdir -p \"$out\"\nprintf '%s\\n' '{{ ... }}: {{' '{}' '}}' > \"$out/configuration.nix\"",
+        host_platform_line("riscv64-linux")
+    ));
+    let args = [
+        "--dry-run",
+        "--config",
+        &spec,
+        "--disk",
+        "/dev/vda",
+        "--force-format-disk",
+    ];
+    // No --system: the spec's architecture is built.
+    let run = scratch.run(&args, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let build = run
+        .plan()
+        .into_iter()
+        .find(|line| line.starts_with("+ nix-build"))
+        .expect("a nix-build line")
+        .to_owned();
+    assert!(
+        build.contains("--option extra-platforms riscv64-linux --argstr system riscv64-linux"),
+        "{build}"
+    );
+    assert!(run.stderr.contains("is for riscv64-linux"), "{}", run.stderr);
+
+    // A --system (or ASTER_SYSTEM) that disagrees is refused before any
+    // disk command, instead of building for a machine nobody asked for.
+    for (flags, env) in [
+        (&["--system", "x86_64-linux"][..], &[][..]),
+        (&[][..], &[("ASTER_SYSTEM", "x86_64-linux")][..]),
+    ] {
+        let mut with_flags = args.to_vec();
+        with_flags.extend_from_slice(flags);
+        let run = scratch.run(&with_flags, env);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+        assert!(
+            run.stderr.contains("is for riscv64-linux (its [system] architecture) but --system is x86_64-linux"),
+            "{}",
+            run.stderr
+        );
+    }
+
+    // Agreeing is fine.
+    let mut agreeing = args.to_vec();
+    agreeing.extend_from_slice(&["--system", "riscv64-linux"]);
+    let run = scratch.run(&agreeing, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    scratch.assert_cleaned_up();
+}
+
 #[test]
 fn a_spec_that_yields_no_configuration_is_refused() {
     let scratch = Scratch::new();

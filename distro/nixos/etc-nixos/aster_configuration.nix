@@ -181,11 +181,12 @@ in
   };
 
   config = {
-    # Upstream fills this from the installer's target platform; x86_64 is the
-    # only architecture the distro boots today (facts: unsupported_or_limited,
-    # "Non-x86_64 distro"). mkDefault: a hardware-configuration.nix or the
-    # compiler may name another platform.
-    nixpkgs.hostPlatform = lib.mkDefault "x86_64-linux";
+    # No nixpkgs.hostPlatform here. Upstream writes the installer's target
+    # into its template; here the installer passes it as `--argstr system`,
+    # which reaches nixpkgs.system, and any definition of hostPlatform, even a
+    # mkDefault one, would win over that and build for the wrong machine.
+    # A compiled spec sets hostPlatform from its [system] architecture; on the
+    # installed machine nixos-rebuild evaluates for the machine itself.
 
     # Every distro overlay, in the aggregator's order. A plain definition so it
     # merges (list concatenation) with overlays the compiler or the user adds.
