@@ -700,7 +700,11 @@ fn a_spec_decides_the_system_unless_told_otherwise() {
         build.contains("--option extra-platforms riscv64-linux --argstr system riscv64-linux"),
         "{build}"
     );
-    assert!(run.stderr.contains("is for riscv64-linux"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is for riscv64-linux"),
+        "{}",
+        run.stderr
+    );
 
     // A --system (or ASTER_SYSTEM) that disagrees is refused before any
     // disk command, instead of building for a machine nobody asked for.
@@ -714,7 +718,9 @@ fn a_spec_decides_the_system_unless_told_otherwise() {
         assert_eq!(run.code, 1, "{}", run.stderr);
         assert!(run.stdout.is_empty(), "{}", run.stdout);
         assert!(
-            run.stderr.contains("is for riscv64-linux (its [system] architecture) but --system is x86_64-linux"),
+            run.stderr.contains(
+                "is for riscv64-linux (its [system] architecture) but --system is x86_64-linux"
+            ),
             "{}",
             run.stderr
         );
@@ -802,5 +808,80 @@ fn aster_config_can_come_from_the_environment_or_is_asked_for() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(scratch.recorded_args()[0], "build");
+    scratch.assert_cleaned_up();
+}
+
+// --- the real disk probe ------------------------------------------------------
+
+/// An image file under /dev/shm: a path under /dev, as `--disk` demands,
+/// that the real `blkid -p` and `lsblk` can be pointed at (without root and
+/// without a loop device, since `--dry-run` skips the block-device check).
+fn image(fill: impl FnOnce(&Path)) -> tempfile::NamedTempFile {
+    let disk = tempfile::Builder::new()
+        .prefix("aster-probe-")
+        .tempfile_in("/dev/shm")
+        .expect("a file in /dev/shm");
+    disk.as_file().set_len(4 << 20).expect("4 MiB image");
+    fill(disk.path());
+    disk
+}
+
+#[test]
+fn the_real_probe_partitions_only_a_blank_disk() {
+    let scratch = Scratch::new();
+    let config = scratch.write("configuration.nix", CONFIGURATION_NIX);
+    let probe = |disk: &Path| {
+        let disk = disk.to_str().expect("utf-8 path");
+        scratch.run(&["--dry-run", "--config", &config, "--disk", disk], &[])
+    };
+
+    // All zeros: no partition table, no file system.
+    let blank = image(|_| {});
+    let run = probe(blank.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is blank; creating the partitions"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.plan()[0],
+        format!("+ parted --script {} mklabel gpt", blank.path().display())
+    );
+
+    // A file system written straight onto the disk.
+    let ext2 = image(|path| {
+        let status = Command::new("mkfs.ext2")
+            .args(["-q", "-F"])
+            .arg(path)
+            .status()
+            .expect("mkfs.ext2 (Debian package e2fsprogs)");
+        assert!(status.success());
+    });
+    // A DOS partition table with one partition (type 0x83), as another
+    // system's installer leaves it.
+    let dos = image(|path| {
+        let mut sector = vec![0_u8; 512];
+        let entry = &mut sector[446..462];
+        entry[4] = 0x83;
+        entry[8..12].copy_from_slice(&2048_u32.to_le_bytes());
+        entry[12..16].copy_from_slice(&4096_u32.to_le_bytes());
+        sector[510] = 0x55;
+        sector[511] = 0xaa;
+        let mut disk = fs::read(path).expect("read image");
+        disk[..512].copy_from_slice(&sector);
+        fs::write(path, disk).expect("write image");
+    });
+    for disk in [&ext2, &dos] {
+        let run = probe(disk.path());
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+        assert!(
+            run.stderr
+                .contains("has partitions or file systems other than"),
+            "{}",
+            run.stderr
+        );
+    }
     scratch.assert_cleaned_up();
 }
