@@ -125,8 +125,9 @@ fn the_hook_is_posix_sh_and_shellcheck_clean() {
 
 #[test]
 fn default_nix_chooses_auto_install_and_reads_the_hook() {
-    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("nixos/iso/default.nix"))
-        .expect("iso/default.nix");
+    let text =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("nixos/iso/default.nix"))
+            .expect("iso/default.nix");
     assert!(
         text.contains("aster_auto_install=${if autoInstall then \"1\" else \"0\"}"),
         "default.nix no longer sets aster_auto_install from autoInstall"
@@ -140,7 +141,11 @@ fn a_failed_unattended_install_still_powers_off() {
     let login = iso.login(true, 0, "/dev/hvc0", 1);
     assert_eq!(login.code, 0, "{}", login.stdout);
     assert_eq!(calls(&iso, &login), [INSTALL, "poweroff"]);
-    assert!(login.stdout.contains("aster-nixos-install failed; see the messages above"));
+    assert!(
+        login
+            .stdout
+            .contains("aster-nixos-install failed; see the messages above")
+    );
     // The starter spec was put in place first, for the installer to read.
     assert_eq!(
         fs::read_to_string(iso.path("home/aster-config.toml")).expect("starter copied"),
