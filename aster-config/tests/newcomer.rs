@@ -223,6 +223,11 @@ fn help_subcommand_prints_that_subcommands_help() {
     assert_eq!(output.status.code(), Some(0));
     let stdout = text(&output.stdout);
     assert!(stdout.contains("Usage: aster-config init"), "{stdout}");
+    // `init` writes a file (and the schema beside it); it prints only without one.
+    assert!(
+        stdout.starts_with("Write a starter spec to a file, with its JSON Schema beside it"),
+        "{stdout}"
+    );
     assert!(stdout.contains("--preset"), "{stdout}");
 }
 
