@@ -55,10 +55,11 @@ fn lsp_session() -> String {
         r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#,
         r#"{"jsonrpc":"2.0","method":"exit"}"#,
     ];
-    messages
-        .iter()
-        .map(|body| format!("Content-Length: {}\r\n\r\n{body}", body.len()))
-        .collect()
+    let mut session = String::new();
+    for body in messages {
+        session.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    }
+    session
 }
 
 struct Tour {

@@ -156,8 +156,14 @@ mod tests {
             found[0].reason
         );
         let said = found[0].to_string();
-        assert!(said.contains("must be in the spec at install time"), "{said}");
-        assert!(said.contains("Why: Asterinas NixOS has no display manager"), "{said}");
+        assert!(
+            said.contains("must be in the spec at install time"),
+            "{said}"
+        );
+        assert!(
+            said.contains("Why: Asterinas NixOS has no display manager"),
+            "{said}"
+        );
         assert!(said.ends_with("to apply the rest."), "{said}");
         // Kept from the previous spec: nothing is added.
         assert!(added(Some(&after), &after).is_empty());
