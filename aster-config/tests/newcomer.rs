@@ -1,7 +1,8 @@
 //! A newcomer's first steps, through the real binary: `passwd` writes a crypt hash only root can
 //! read and never shows the password, `init` writes a spec an editor validates with no set-up,
-//! `man --out` writes every page the main page names, `help SUBCOMMAND` works, and `apply --root`
-//! practises a deploy on a machine without `nixos-rebuild`.
+//! `man --out` writes every page the main page names, `help SUBCOMMAND` works, `apply --root`
+//! practises a deploy on a machine without `nixos-rebuild`, and `rollback --root` puts the
+//! previous files back there.
 
 // A test that cannot run its reference comparison says so on stderr (and fails in CI).
 #![allow(clippy::print_stderr)]
@@ -222,6 +223,11 @@ fn help_subcommand_prints_that_subcommands_help() {
     assert_eq!(output.status.code(), Some(0));
     let stdout = text(&output.stdout);
     assert!(stdout.contains("Usage: aster-config init"), "{stdout}");
+    // `init` writes a file (and the schema beside it); it prints only without one.
+    assert!(
+        stdout.starts_with("Write a starter spec to a file, with its JSON Schema beside it"),
+        "{stdout}"
+    );
     assert!(stdout.contains("--preset"), "{stdout}");
 }
 
@@ -293,4 +299,77 @@ fn apply_no_rebuild_is_explicit_and_test_says_it_lasts_until_reboot() {
         .output()
         .expect("apply --help");
     assert!(text(&help.stdout).contains("--no-rebuild"));
+}
+
+/// `SUBCOMMAND ARGS --root MACHINE` with no `nixos-rebuild` on PATH and no terminal.
+fn practise(machine: &Path, args: &[&str]) -> Output {
+    binary()
+        .args(args)
+        .arg("--root")
+        .arg(machine)
+        .env("PATH", path_without_nixos_rebuild(machine))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run aster-config")
+}
+
+#[test]
+fn rollback_under_root_without_nixos_rebuild_puts_the_previous_files_back() {
+    let machine = tempfile::tempdir().expect("temp dir");
+    let work = tempfile::tempdir().expect("temp dir");
+    let spec = work.path().join("system.toml");
+    let spec_arg = spec.to_str().expect("utf-8 path");
+    let configuration = machine.path().join("etc/nixos/configuration.nix");
+    let installed = || std::fs::read_to_string(&configuration).expect("configuration.nix");
+
+    // Only one generation: nothing to go back to, and no note pretends something happens.
+    std::fs::write(&spec, "[system]\nhostname = \"first\"\n").expect("write spec");
+    let applied = practise(machine.path(), &["apply", "--yes", spec_arg]);
+    assert_eq!(applied.status.code(), Some(0), "{}", text(&applied.stderr));
+    let first = installed();
+    let alone = practise(machine.path(), &["rollback", "--yes"]);
+    let stderr = text(&alone.stderr);
+    assert_eq!(alone.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no earlier generation"), "{stderr}");
+    assert!(
+        !stderr.contains("note:"),
+        "a note before the error: {stderr}"
+    );
+
+    std::fs::write(&spec, "[system]\nhostname = \"second\"\n").expect("write spec");
+    let applied = practise(machine.path(), &["apply", "--yes", spec_arg]);
+    assert_eq!(applied.status.code(), Some(0), "{}", text(&applied.stderr));
+    let second = installed();
+    assert!(second.contains("\"second\"") && first.contains("\"first\""));
+
+    // `rollback`: generation 1 was never built (the rebuild was skipped), yet its files come back.
+    let back = practise(machine.path(), &["rollback", "--yes"]);
+    let (stdout, stderr) = (text(&back.stdout), text(&back.stderr));
+    assert_eq!(back.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("Rolling back to generation 1."), "{stdout}");
+    assert!(
+        stderr.contains(
+            "is not installed here, so the rebuild step is skipped: the files of generation 1 are put back under"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Done: the files of generation 1 are back in")
+            && stderr.contains("nothing was built or activated"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("warning:"), "{stderr}");
+    assert_eq!(installed(), first);
+
+    // `rollback 2` goes forward again; `generations` marks it current, still "not built".
+    let forward = practise(machine.path(), &["rollback", "2", "--yes"]);
+    assert_eq!(forward.status.code(), Some(0), "{}", text(&forward.stderr));
+    assert_eq!(installed(), second);
+    let listed = practise(machine.path(), &["generations"]);
+    let listing = text(&listed.stdout);
+    assert!(listing.contains("*2"), "{listing}");
+    assert!(
+        listing.lines().filter(|l| l.contains("not built")).count() == 2,
+        "{listing}"
+    );
 }

@@ -107,6 +107,11 @@ fn a_desktop_added_to_a_running_system_is_refused_with_the_reason() {
         "{shown}"
     );
     assert!(shown.contains("nixos-rebuild does not work yet"), "{shown}");
+    // The why, plainly: how the distro starts the desktop, which only an install sets up.
+    assert!(
+        shown.contains("Why: Asterinas NixOS has no display manager: the distro starts Xfce at boot from its `xfce-desktop` service, which takes tty1 away from the text login"),
+        "{shown}"
+    );
 
     let refused = aster_config(&["apply", "--yes", "--no-rebuild"], machine.path(), &spec);
     let shown = text(&refused);

@@ -122,7 +122,7 @@ pub fn check_with(input: Input<'_>, options: &Options<'_>) -> Checked {
         && let Some(document) = tree::parse(source, &mut diagnostics)
     {
         let shaped = validate::check(&document, schema::spec_schema_data(), &mut diagnostics);
-        if let Some(spec) = lower::lower(shaped, &mut diagnostics) {
+        if let Some(spec) = lower::lower(shaped, &document, &mut diagnostics) {
             checked.attachments = check::run(&spec, &document, input.base_dir, &mut diagnostics);
             let mut unknown = Diagnostics::new();
             checked.package_lookup =

@@ -165,6 +165,15 @@ impl Generation {
                     .iter()
                     .any(|r| r.result != RebuildResult::Failed))
     }
+
+    /// True when the generation's files can be put back by a rollback that runs no rebuild
+    /// (practising under `--root DIR`, or `--no-rebuild`): besides every
+    /// [restorable](Self::is_restorable) generation, one whose files were installed with the
+    /// rebuild skipped ("not built"). No system is claimed for it, only its files; a generation
+    /// whose rebuild failed stays out, since its files were put back at once.
+    pub fn is_restorable_files(&self) -> bool {
+        self.is_restorable() || (self.state == State::Installed && self.rebuilds.is_empty())
+    }
 }
 
 /// What a new generation records, before it has a number.
@@ -383,4 +392,52 @@ fn manifest_bytes(generation: &Generation) -> Vec<u8> {
     let mut text = serde_json::to_string_pretty(generation).unwrap_or_default();
     text.push('\n');
     text.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generation(origin: Origin, state: State, rebuilds: &[RebuildResult]) -> Generation {
+        Generation {
+            format: MANIFEST_FORMAT,
+            number: 1,
+            created: 0,
+            origin,
+            state,
+            spec_name: None,
+            spec_sha256: None,
+            summary: String::new(),
+            files: Hashes::new(),
+            rebuilds: rebuilds
+                .iter()
+                .map(|&result| RebuildRecord {
+                    action: "test".to_owned(),
+                    at: 0,
+                    result,
+                    rollback: false,
+                    target_host: None,
+                    nixpkgs: None,
+                    system: None,
+                })
+                .collect(),
+            spec: None,
+        }
+    }
+
+    #[test]
+    fn a_generation_never_built_is_a_target_only_for_a_rollback_of_files() {
+        let not_built = generation(Origin::Spec, State::Installed, &[]);
+        assert_eq!(not_built.status(), "not built");
+        assert!(!not_built.is_restorable());
+        assert!(not_built.is_restorable_files());
+        let built = generation(Origin::Spec, State::Installed, &[RebuildResult::Ok]);
+        assert!(built.is_restorable() && built.is_restorable_files());
+        let failed = generation(Origin::Spec, State::Installed, &[RebuildResult::Failed]);
+        assert!(!failed.is_restorable() && !failed.is_restorable_files());
+        let abandoned = generation(Origin::Spec, State::Abandoned, &[]);
+        assert!(!abandoned.is_restorable_files());
+        let found = generation(Origin::Found, State::Installed, &[]);
+        assert!(found.is_restorable() && found.is_restorable_files());
+    }
 }

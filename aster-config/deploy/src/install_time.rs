@@ -29,6 +29,8 @@ pub struct InstallTimeOnly {
     pub section: String,
     /// Why, from the catalog: its first limitation, or a generic sentence.
     pub reason: String,
+    /// How the distro starts it, which is why it cannot be turned on later (when known).
+    pub mechanism: Option<&'static str>,
     /// Upstream source of the fact.
     pub source: String,
     /// What the comparison is based on.
@@ -47,8 +49,18 @@ impl std::fmt::Display for InstallTimeOnly {
         };
         write!(
             f,
-            "{} turns on `{}`, which must be in the spec at install time: {added}. {} (source: {}). Install the machine with this spec instead (`aster-config build --full SPEC -o DIR`, then nixos-install), or remove {} to apply the rest",
-            self.section, self.name, self.reason, self.source, self.section
+            "{} turns on `{}`, which must be in the spec at install time: {added}. Why: ",
+            self.section, self.name
+        )?;
+        if let Some(mechanism) = self.mechanism {
+            write!(f, "{mechanism}. ")?;
+        }
+        write!(
+            f,
+            "{} (source: upstream {}). Install the machine with this spec instead (`aster-config build --full SPEC -o DIR`, then nixos-install), or remove {} to apply the rest.",
+            self.reason.trim_end_matches('.'),
+            self.source,
+            self.section
         )
     }
 }
@@ -74,6 +86,7 @@ pub fn added(before: Option<&Value>, after: &Value) -> Vec<InstallTimeOnly> {
                         .to_owned()
                 }),
                 source: service.source.clone(),
+                mechanism: mechanism(&name),
                 evidence: if previous.is_some() {
                     Evidence::PreviousSpecLacksIt
                 } else {
@@ -84,6 +97,21 @@ pub fn added(before: Option<&Value>, after: &Value) -> Vec<InstallTimeOnly> {
             })
         })
         .collect()
+}
+
+/// How the distro starts an install-time-only entry, from its Nix code: the technical side of
+/// the catalog's reason. Upstream @ 604948581: `distro/etc_nixos/modules/xfce/default.nix` (no
+/// display manager; the `xfce-desktop` service, wanted by `multi-user.target`, conflicts with
+/// `getty@tty1.service` and starts Xorg on vt1 over the framebuffer) and
+/// `distro/etc_nixos/modules/systemd.nix` (tty1 gets a text login only when the X server is off).
+// TODO(issue 12): belongs in distro/catalog/services.toml beside the reason, as a field of its own.
+fn mechanism(name: &str) -> Option<&'static str> {
+    match name {
+        "xfce" => Some(
+            "Asterinas NixOS has no display manager: the distro starts Xfce at boot from its `xfce-desktop` service, which takes tty1 away from the text login and runs Xorg on vt1 over the framebuffer (tty1 is left without a login prompt only in a system that boots with the X server on), and upstream has made this work only in a system installed with it",
+        ),
+        _ => None,
+    }
 }
 
 /// Catalog names the spec turns on, with the section that does it.
@@ -127,11 +155,16 @@ mod tests {
             "{}",
             found[0].reason
         );
+        let said = found[0].to_string();
         assert!(
-            found[0]
-                .to_string()
-                .contains("must be in the spec at install time")
+            said.contains("must be in the spec at install time"),
+            "{said}"
         );
+        assert!(
+            said.contains("Why: Asterinas NixOS has no display manager"),
+            "{said}"
+        );
+        assert!(said.ends_with("to apply the rest."), "{said}");
         // Kept from the previous spec: nothing is added.
         assert!(added(Some(&after), &after).is_empty());
         // No previous spec: said with less certainty.

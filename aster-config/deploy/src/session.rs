@@ -236,6 +236,14 @@ impl Prepared {
         &self.installed
     }
 
+    /// The generation this run puts back (a rollback), or `None` for freshly compiled files.
+    pub fn restores(&self) -> Option<u32> {
+        match &self.desired.source {
+            Source::Spec { .. } => None,
+            Source::Generation(generation) => Some(generation.number),
+        }
+    }
+
     /// What installing needs for `action` on `target_host`.
     pub fn intent(&self, action: &str, target_host: Option<&str>) -> Intent {
         let Some(current) = &self.installed.current else {

@@ -28,8 +28,14 @@ use std::time::Duration;
 /// Exit code when `nixos-rebuild` failed (the previous files are back in place).
 pub const EXIT_REBUILD_FAILED: u8 = 4;
 
-/// What a `nixos-rebuild test` leaves behind, said after every successful one.
-pub const TEST_IS_TEMPORARY: &str = "Note: `test` activates the new system now but does not make it the boot default: the next reboot starts the previous system again (the files in /etc/nixos stay as they are). After a reboot, run the same `apply` again; or make it the boot default with `--action boot`, which is untested on Asterinas NixOS (and GRUB keeps a single entry there, so a system that fails to boot leaves no older one to pick).";
+/// What a `nixos-rebuild test` leaves behind, said after every successful one; `config_dir` is
+/// where the files went (`/etc/nixos`, or `DIR/etc/nixos` under `--root DIR`).
+pub fn test_is_temporary(config_dir: &std::path::Path) -> String {
+    format!(
+        "Note: `test` activates the new system now but does not make it the boot default: the next reboot starts the previous system again (the files in {} stay as they are). After a reboot, run the same `apply` again; or make it the boot default with `--action boot`, which is untested on Asterinas NixOS (and GRUB keeps a single entry there, so a system that fails to boot leaves no older one to pick).",
+        config_dir.display()
+    )
+}
 
 /// Arguments of `apply`.
 #[derive(Debug, clap::Args)]
@@ -173,15 +179,7 @@ pub fn preflight(target: &Target, how: &How) -> Result<Option<PathBuf>, u8> {
         ));
     }
     let program = rebuild::find_program();
-    if how.skips_rebuild(target, program.as_deref()) {
-        if !how.no_rebuild {
-            eprintln!(
-                "note: `{}` is not installed here, so the rebuild step is skipped: the files are installed under {} and recorded as a generation, nothing is built or activated",
-                rebuild::PROGRAM,
-                target.config_dir().display()
-            );
-        }
-    } else if program.is_none() && !how.dry_run {
+    if !how.skips_rebuild(target, program.as_deref()) && program.is_none() && !how.dry_run {
         return Err(usage_error(&format!(
             "`{}` was not found on PATH; apply and rollback run on NixOS (use `--dry-run` to see the command elsewhere)",
             rebuild::PROGRAM
@@ -279,12 +277,41 @@ pub fn carry_out(
     rebuild_only: bool,
 ) -> u8 {
     let shown = command.display();
+    let skip = how.skips_rebuild(prepared.target(), program.as_deref());
+    let rollback_to = prepared.restores();
     if how.dry_run {
-        say!("\nDry run: nothing was changed. An apply would run:\n  {shown}");
+        if skip {
+            say!(
+                "\nDry run: nothing was changed. The files would be put in place without running `{shown}`."
+            );
+        } else {
+            say!("\nDry run: nothing was changed. An apply would run:\n  {shown}");
+        }
         prepared.discard();
         return EXIT_OK;
     }
-    let skip = how.skips_rebuild(prepared.target(), program.as_deref());
+    if skip && !how.no_rebuild {
+        // Said here, once the run is known to go ahead, never before an error.
+        let config_dir = prepared.target().config_dir();
+        let what = rollback_to.map_or_else(
+            || {
+                format!(
+                    "the files are installed under {} and recorded as a generation",
+                    config_dir.display()
+                )
+            },
+            |n| {
+                format!(
+                    "the files of generation {n} are put back under {}",
+                    config_dir.display()
+                )
+            },
+        );
+        eprintln!(
+            "note: `{}` is not installed here, so the rebuild step is skipped: {what}, nothing is built or activated",
+            rebuild::PROGRAM
+        );
+    }
     let program = if skip {
         None
     } else if let Some(program) = program {
@@ -324,6 +351,7 @@ pub fn carry_out(
         prepared.discard();
         return code;
     }
+    let config_dir = prepared.target().config_dir();
     // Step 4: the lock; then whatever an interrupted run left is recovered.
     let locked = match prepared.lock(if command.rollback {
         "rollback"
@@ -340,15 +368,30 @@ pub fn carry_out(
         locked.abandon();
         return fail(&DeployError::ChangedSincePlan);
     }
-    install(locked, program.as_deref(), command, rebuild_only)
+    let ran = Ran {
+        command,
+        rollback_to,
+        config_dir: &config_dir,
+    };
+    install(locked, program.as_deref(), &ran, rebuild_only)
+}
+
+/// What ran, for the closing report.
+struct Ran<'a> {
+    command: &'a RebuildCommand,
+    /// The generation a rollback put back (`None`: an apply).
+    rollback_to: Option<u32>,
+    /// Where the files are.
+    config_dir: &'a std::path::Path,
 }
 
 fn install(
     locked: Locked,
     program: Option<&std::path::Path>,
-    command: &RebuildCommand,
+    ran: &Ran<'_>,
     rebuild_only: bool,
 ) -> u8 {
+    let command = ran.command;
     let mut progress = Progress::new(format!("nixos-rebuild {}", command.action));
     if program.is_some() {
         eprintln!("Running {}", command.display());
@@ -361,7 +404,7 @@ fn install(
     };
     progress.clear();
     match result {
-        Ok(report) => explain(&report, command),
+        Ok(report) => explain(&report, ran),
         Err(error) => {
             eprintln!(
                 "error: {error}\nThe journal in the state folder records how far this run got; the next `aster-config apply` or `rollback` puts the files back in a consistent state."
@@ -372,7 +415,8 @@ fn install(
 }
 
 /// Tells how steps 5–7 ended and picks the exit code.
-fn explain(report: &Report, command: &RebuildCommand) -> u8 {
+fn explain(report: &Report, ran: &Ran<'_>) -> u8 {
+    let command = ran.command;
     let previous = report.previous.map_or_else(
         || "no managed files".to_owned(),
         |n| format!("the files of generation {n}"),
@@ -389,8 +433,16 @@ fn explain(report: &Report, command: &RebuildCommand) -> u8 {
                 elapsed(outcome.elapsed)
             );
             if command.action == "test" {
-                eprintln!("{TEST_IS_TEMPORARY}");
+                eprintln!("{}", test_is_temporary(ran.config_dir));
             }
+            EXIT_OK
+        }
+        RebuildEnd::Skipped if ran.rollback_to.is_some() => {
+            eprintln!(
+                "Done: the files of generation {} are back in {}; nixos-rebuild was not run, so nothing was built or activated.",
+                report.generation,
+                ran.config_dir.display()
+            );
             EXIT_OK
         }
         RebuildEnd::Skipped => {

@@ -1,4 +1,5 @@
-//! `aster-config init`: print a starter spec for a kind of machine.
+//! `aster-config init`: write a starter spec for a kind of machine (and the JSON Schema beside
+//! it, for editors), or print it when no file is named.
 
 use super::EXIT_OK;
 use clap::ValueEnum;

@@ -99,7 +99,7 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Print a starter spec.
+    /// Write a starter spec to a file, with its JSON Schema beside it (or print it without a file).
     #[command(
         after_help = "Examples:\n  aster-config init system.toml --preset server\n  aster-config init --preset desktop > system.toml"
     )]

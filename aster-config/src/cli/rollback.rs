@@ -2,6 +2,11 @@
 //! installed generation) and run `nixos-rebuild`; when the files already match generation N, run
 //! `nixos-rebuild <action> --rollback` instead, which returns the system to its previous NixOS
 //! generation without building. Same steps, lock, recovery and exit codes as `apply`.
+//!
+//! When no rebuild runs (practising under `--root DIR` without `nixos-rebuild`, or
+//! `--no-rebuild`) only files go back, so a generation installed with its rebuild skipped
+//! ("not built") is a target too; with a rebuild, only generations that were built or found in
+//! place are, so a rollback never pretends a system exists that was never built.
 
 use super::ColorChoice;
 use super::EXIT_USAGE;
@@ -35,7 +40,9 @@ pub fn run(args: &Args, color: ColorChoice) -> u8 {
         Ok(program) => program,
         Err(code) => return code,
     };
-    let (generation, current) = match pick(&store, args.generation) {
+    // Without a rebuild only files go back, so a generation that was never built is a target.
+    let files_only = how.skips_rebuild(&target, program.as_deref());
+    let (generation, current) = match pick(&store, args.generation, files_only) {
         Ok(picked) => picked,
         Err(error) => return fail(&error),
     };
@@ -49,7 +56,9 @@ pub fn run(args: &Args, color: ColorChoice) -> u8 {
         eprintln!("Using --target-host {host}, recorded for the installed generation.");
         Some(host)
     });
-    warn_local_activation(&target, action, target_host.as_deref());
+    if !files_only {
+        warn_local_activation(&target, action, target_host.as_deref());
+    }
     let nixpkgs = generation.nixpkgs().cloned();
     let desired = Desired {
         files,
@@ -89,11 +98,21 @@ pub fn run(args: &Args, color: ColorChoice) -> u8 {
 }
 
 /// Generation `requested`, or the newest restorable one before the installed one; with the
-/// installed generation.
+/// installed generation. With `files_only` (no rebuild runs) a generation whose files were
+/// installed without a rebuild counts too: only its files come back, and nothing claims it was
+/// ever built. With a rebuild, only generations that were built or found in place count.
 fn pick(
     store: &Store,
     requested: Option<u32>,
+    files_only: bool,
 ) -> Result<(Generation, Option<Generation>), DeployError> {
+    let restorable = |g: &Generation| {
+        if files_only {
+            g.is_restorable_files()
+        } else {
+            g.is_restorable()
+        }
+    };
     let current_number = store.current()?;
     let current = current_number.map(|n| store.get(n)).transpose()?;
     let generation = match requested {
@@ -102,7 +121,7 @@ fn pick(
             .list()?
             .into_iter()
             .rev()
-            .find(|g| g.is_restorable() && current_number.is_none_or(|c| g.number < c))
+            .find(|g| restorable(g) && current_number.is_none_or(|c| g.number < c))
             .ok_or_else(|| {
                 DeployError::Generation(
                     "there is no earlier generation to roll back to (see `aster-config generations`)"
@@ -110,9 +129,14 @@ fn pick(
                 )
             })?,
     };
-    if !generation.is_restorable() {
+    if !restorable(&generation) {
+        let files_hint = if generation.is_restorable_files() {
+            " (its files were installed without a rebuild: `--no-rebuild` puts back just its files)"
+        } else {
+            ""
+        };
         return Err(DeployError::Generation(format!(
-            "generation {} is {} and cannot be rolled back to; pick one that was applied or found in place (see `aster-config generations`)",
+            "generation {} is {} and cannot be rolled back to{files_hint}; pick one that was applied or found in place (see `aster-config generations`)",
             generation.number,
             generation.status()
         )));

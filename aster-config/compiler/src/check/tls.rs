@@ -145,7 +145,11 @@ fn acme_name(cx: &mut Context<'_>, name: &str, site: &NginxSite) {
     }
 }
 
-/// Port 80 open for the HTTP-01 challenge (reported once, at the first site with `acme`).
+/// `open-firewall = false` with `acme`: the spec asks for port 80 to stay closed while the HTTP-01
+/// challenge needs it reachable from the internet (reported once, at the first site with
+/// `acme`). Asterinas has no packet filter, so the key closes nothing on the machine itself
+/// (AC0421); only a filter in front of it (router, hypervisor) could, and would stop the
+/// certificate.
 fn reachable(
     cx: &mut Context<'_>,
     nginx: &Nginx,
@@ -156,11 +160,11 @@ fn reachable(
         cx.report(
             Diagnostic::new(
                 Code::AcmeUnreachable,
-                format!("site `{name}` gets its certificate over port 80, but `open-firewall = false` keeps port 80 closed"),
+                format!("site `{name}` gets its certificate over port 80 from the internet, but `open-firewall = false` asks for port 80 to stay closed"),
             )
             .at(acme, "Let's Encrypt must reach port 80")
-            .also(cx.span(&key_path![keys::SERVICES, keys::NGINX, keys::OPEN_FIREWALL]), "closes ports 80 and 443")
-            .help("Let's Encrypt's HTTP-01 challenge fetches http://<name>/.well-known/acme-challenge/ from the internet (for every site with `acme = true`); remove `open-firewall = false`, or open 80 in [networking] firewall.allowed-tcp-ports"),
+            .also(cx.span(&key_path![keys::SERVICES, keys::NGINX, keys::OPEN_FIREWALL]), "closes nothing on Asterinas")
+            .help("Let's Encrypt's HTTP-01 challenge fetches http://<name>/.well-known/acme-challenge/ over port 80 (for every site with `acme = true`). Asterinas has no packet filter, so this key closes nothing on the machine; if port 80 is closed in front of it (router, hypervisor, cloud security group), open it there for the site's name. Then remove `open-firewall = false`"),
         );
     }
 }

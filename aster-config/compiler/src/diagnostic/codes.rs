@@ -114,7 +114,7 @@ codes! {
     "AC0350" AcmeAccount Error Meaning "a Let's Encrypt certificate without an account e-mail or accepted terms",
     "AC0351" CertificateWithoutKey Error Meaning "a site's own certificate without its key, or a key without the certificate",
     "AC0352" AcmeName Error Meaning "a Let's Encrypt certificate for a name it cannot issue for",
-    "AC0353" AcmeUnreachable Warning Meaning "a Let's Encrypt certificate while port 80 is closed",
+    "AC0353" AcmeUnreachable Warning Meaning "a Let's Encrypt certificate while the spec asks to keep port 80 closed",
     "AC0401" BrokenPackage Error Asterinas "a package known not to work on Asterinas NixOS",
     "AC0402" UntestedPackage Warning Asterinas "a package not verified on Asterinas NixOS",
     "AC0403" BrokenService Error Asterinas "a service known not to work on Asterinas NixOS",

@@ -28,6 +28,7 @@ pub use services::{
 pub use system::System;
 pub use users::{Shell, User};
 
+use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -67,7 +68,10 @@ pub struct Spec {
     /// Escape hatch: any NixOS option by its path, for what the spec does not cover yet, e.g.
     /// `"services.redis.servers.cache.port" = 6380`. Values are TOML strings, numbers, booleans,
     /// arrays and tables.
-    pub nixos: BTreeMap<String, serde_json::Value>,
+    // In the order the options are first written (kept by the lowering pass, which reads the
+    // order from the document), so `configuration.nix` lists them as the spec does.
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
+    pub nixos: IndexMap<String, serde_json::Value>,
     /// Escape hatch: hand-written NixOS modules that sit beside the spec.
     pub imports: Imports,
 }

@@ -592,7 +592,7 @@ impl<'s> Validator<'s, '_> {
 /// (`distro/catalog/limitations.toml`, `forced.toml`; capability `drm` in the kernel's).
 const ONLY_XFCE: &str = "Asterinas NixOS has only Xfce: GNOME, KDE Plasma and the Wayland desktops need \
 GPU drivers (DRM/KMS), udev and systemd-logind seats, which Asterinas does not have yet; Xfce runs \
-on X11 over the plain framebuffer without them. Write `environment = \"xfce\"`";
+on X11 over the plain framebuffer without them. Write `environment = \"xfce\"`.";
 
 /// The boolean a yes/no word in quotes stands for (`"no"`, `"Yes"`, `"on"`, `"false"`, `"1"`).
 /// True when the table schema names `key` in its [`REFUSED_KEYWORD`] list.
