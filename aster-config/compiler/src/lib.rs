@@ -37,7 +37,7 @@ mod validate;
 
 pub use check::nixpkgs::{IndexAnswer, PackageIndex, PackageLookup};
 pub use check::{Attachment, AttachmentKind, Attachments};
-pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity, Span};
+pub use diagnostic::{Code, Diagnostic, Diagnostics, Elsewhere, Severity, Span};
 pub use emit::{MANIFEST_FILE, OutputTree};
 pub use source::{MAX_SPEC_BYTES, SourceFile};
 pub use spec::Spec;

@@ -2,7 +2,7 @@
 
 use super::{ColorChoice, EXIT_USAGE, Format};
 use aster_compiler::SourceFile;
-use aster_compiler::diagnostic::{Diagnostic, Diagnostics, Severity};
+use aster_compiler::diagnostic::{Diagnostic, Diagnostics, Elsewhere, Severity};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use std::io::IsTerminal as _;
 use std::sync::Arc;
@@ -53,7 +53,7 @@ impl Style {
                 // more detail stops helping, so the rest is counted (JSON lists every one).
                 let source = source.map(|s| Arc::new(SpecSource::new(name, s.text.clone())));
                 for diagnostic in diagnostics.iter().take(MAX_RENDERED) {
-                    eprint!("{}", self.human(source.as_ref(), diagnostic));
+                    eprint!("{}", self.human(name, source.as_ref(), diagnostic));
                 }
                 if diagnostics.len() > MAX_RENDERED {
                     eprintln!(
@@ -81,7 +81,12 @@ impl Style {
         }
     }
 
-    fn human(&self, source: Option<&Arc<SpecSource>>, diagnostic: &Diagnostic) -> String {
+    fn human(
+        &self,
+        name: &str,
+        source: Option<&Arc<SpecSource>>,
+        diagnostic: &Diagnostic,
+    ) -> String {
         let theme = if self.color {
             GraphicalTheme::unicode()
         } else {
@@ -107,13 +112,19 @@ impl Style {
             .with_width(WIDTH)
             .with_links(false)
             .with_word_separator(words::SEPARATOR)
-            .with_wrap_lines(prewrapped.is_none());
+            .with_wrap_lines(prewrapped.is_none())
+            .with_show_related_as_nested(true);
         let (message, help) = prewrapped.unwrap_or((printable.message.clone(), help));
+        let related = diagnostic
+            .elsewhere
+            .as_ref()
+            .map(|at| Related::new(name, at));
         let report = Report {
             diagnostic: &printable,
             message,
             help,
             source: source.cloned(),
+            related,
         };
         let mut out = String::new();
         if handler.render_report(&mut out, &report).is_err() {
@@ -143,6 +154,73 @@ struct Report<'a> {
     message: String,
     help: String,
     source: Option<Arc<SpecSource>>,
+    /// The place in an imported file, rendered as a second snippet below the spec's.
+    related: Option<Related>,
+}
+
+/// The snippet of an imported file a diagnostic points into.
+struct Related {
+    message: String,
+    label: LabeledSpan,
+    source: SpecSource,
+}
+
+impl Related {
+    /// `at` in the file named relative to the spec `spec_name` as it is shown, so both headers
+    /// read from the same folder. Control characters in the file (Nix strings may hold them) are
+    /// shown as `?`, byte for byte, so the spans still fit and nothing reaches the terminal.
+    fn new(spec_name: &str, at: &Elsewhere) -> Self {
+        let shown = std::path::Path::new(spec_name)
+            .parent()
+            .unwrap_or(std::path::Path::new(""))
+            .join(&at.file);
+        let text: String = at
+            .source
+            .chars()
+            .flat_map(|c| {
+                let hidden = c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+                let shown = if hidden { '?' } else { c };
+                std::iter::repeat_n(shown, if hidden { c.len_utf8() } else { 1 })
+            })
+            .collect();
+        let (line, column) = at.line_column();
+        Self {
+            message: format!("in {} (line {line}, column {column})", shown.display()),
+            label: LabeledSpan::new_primary_with_span(
+                Some(escape_controls(&at.text, false)),
+                (at.span.start, at.span.end.saturating_sub(at.span.start)),
+            ),
+            source: SpecSource::new(&shown.to_string_lossy(), text),
+        }
+    }
+}
+
+impl std::fmt::Debug for Related {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::fmt::Display for Related {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Related {}
+
+impl miette::Diagnostic for Related {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(self.label.clone())))
+    }
 }
 
 /// The diagnostic with control characters from the spec shown as escapes, so that no spec can
@@ -210,6 +288,13 @@ impl miette::Diagnostic for Report<'_> {
         (!self.diagnostic.labels.is_empty()).then_some(source as &dyn miette::SourceCode)
     }
 
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        let related = self.related.as_ref()?;
+        Some(Box::new(std::iter::once(
+            related as &dyn miette::Diagnostic,
+        )))
+    }
+
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         if self.diagnostic.labels.is_empty() {
             return None;
@@ -261,10 +346,18 @@ fn json(name: &str, source: Option<&SourceFile>, diagnostics: &Diagnostics) -> S
                     "begin": position(l.span.start), "finish": position(l.span.end),
                 }))
                 .collect();
-            serde_json::json!({
+            let mut item = serde_json::json!({
                 "code": d.code, "severity": d.severity, "message": d.message, "labels": labels,
                 "help": d.help, "suggestion": d.suggestion,
-            })
+            });
+            if let Some(at) = &d.elsewhere {
+                let (line, column) = at.line_column();
+                item["elsewhere"] = serde_json::json!({
+                    "file": at.file, "start": at.span.start, "end": at.span.end, "text": at.text,
+                    "begin": { "line": line, "column": column },
+                });
+            }
+            item
         })
         .collect();
     let document = serde_json::json!({

@@ -6,7 +6,7 @@
 //! bytes to copy and its place in the output.
 
 use super::Context;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Elsewhere};
 use crate::layout::{module_output_path, patch_output_path};
 use crate::spec::keys;
 use crate::tree::Path as TreePath;
@@ -135,14 +135,21 @@ pub fn collect(cx: &mut Context<'_>) -> Attachments {
 }
 
 /// Reads a file an imported module refers to (`source` relative to the spec's folder), confined
-/// like every other reference; problems are reported at `here`, the module's entry.
+/// like every other reference; problems are reported at `here`, the module's entry, and at `from`,
+/// the path in the module that names the file.
 pub(super) fn read_dependency(
     cx: &mut Context<'_>,
     source: &Path,
     here: &[crate::tree::Segment],
+    from: &Elsewhere,
 ) -> Option<Vec<u8>> {
     let reference = source.to_str()?.to_owned();
-    read_confined(cx, &reference, &here.to_vec())
+    let before = cx.reported();
+    let bytes = read_confined(cx, &reference, &here.to_vec());
+    for diagnostic in cx.reported_since(before) {
+        diagnostic.elsewhere = Some(from.clone());
+    }
+    bytes
 }
 
 fn read_confined(cx: &mut Context<'_>, reference: &str, here: &TreePath) -> Option<Vec<u8>> {

@@ -9,7 +9,7 @@
 //! about an option whose value is an attribute set (`fileSystems."/"`) matches a path prefix.
 
 use super::Context;
-use crate::diagnostic::Span;
+use crate::diagnostic::{Diagnostic, Elsewhere, Span};
 use crate::nix::{Expr, parse_option_path};
 use crate::options;
 use crate::spec::keys;
@@ -24,16 +24,12 @@ pub enum Origin {
     Section(String),
     /// The `[nixos]` escape hatch.
     Nixos,
-    /// An `[imports]` module: its place in `imports.modules`, and the line and column in it.
+    /// An `[imports]` module: its place in `imports.modules`, and the binding in the file.
     Module {
         /// Index in `imports.modules`.
         index: usize,
-        /// The module as the spec names it.
-        file: String,
-        /// 1-based line and column of the binding in the module.
-        line: usize,
-        /// 1-based column.
-        column: usize,
+        /// The binding in the module file (or a file it imports).
+        at: Elsewhere,
     },
 }
 
@@ -77,9 +73,26 @@ impl Leaf {
         match &self.origin {
             Origin::Section(title) => format!("by {title}"),
             Origin::Nixos => "in [nixos]".to_owned(),
-            Origin::Module {
-                file, line, column, ..
-            } => format!("in {file} (line {line}, column {column})"),
+            Origin::Module { at, .. } => {
+                let (line, column) = at.line_column();
+                format!("in {} (line {line}, column {column})", at.file)
+            }
+        }
+    }
+
+    /// Points `diagnostic` at where the option was written: the spec's span (a `[nixos]` key, a
+    /// section, or the module's `[imports]` entry) with `text`, and for a module also the binding
+    /// in the module's own file.
+    pub fn locate(&self, diagnostic: Diagnostic, text: &str) -> Diagnostic {
+        let diagnostic = diagnostic.at(self.span.clone(), text);
+        match &self.origin {
+            Origin::Module { at, .. } => diagnostic.in_file(
+                at.file.clone(),
+                &at.source,
+                at.span.clone(),
+                at.text.clone(),
+            ),
+            Origin::Section(_) | Origin::Nixos => diagnostic,
         }
     }
 }

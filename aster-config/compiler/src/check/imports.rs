@@ -8,17 +8,23 @@
 //! with `${…}`, cannot be copied faithfully and is refused. aster-config reads only literal option
 //! paths (`services.samba.enable = true;`); where a module computes which options it sets
 //! (`config = lib.mkIf …`, `${name}` keys, a module that is not an attribute set) it says so.
+//!
+//! A problem inside a module file is reported twice over: the spec's label points at the
+//! `modules` entry that brings the file in, and the diagnostic's [`Elsewhere`] at the place in
+//! the file itself. `imports = [ ./sub ]` names a folder's `default.nix`, as Nix reads it.
 
 use super::Context;
 use super::files::{self, Attachment, AttachmentKind, Attachments};
 use super::final_options::{Leaf, Origin};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Elsewhere, Span};
 use crate::layout::module_output_path;
+use crate::nix::{describe_parse_error, parse_error_range};
 use crate::spec::keys;
 use crate::tree::key_path;
 use rnix::{SyntaxKind, SyntaxNode};
 use serde_json::Value as Json;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// Most files the relative paths of all modules may pull in (modules importing modules).
 const MAX_MODULE_FILES: usize = 64;
@@ -81,48 +87,71 @@ fn read_one(
     let here = key_path![keys::IMPORTS, keys::MODULES, pending.index].to_vec();
     let name = pending.source.display().to_string();
     let Some(bytes) = pending.bytes else { return };
-    let Ok(text) = std::str::from_utf8(&bytes) else {
-        cx.report(
-            Diagnostic::new(
-                Code::InvalidModule,
-                format!(
-                    "`{}` is not UTF-8 text, so it cannot be a Nix file",
-                    name.escape_debug()
-                ),
-            )
-            .at(cx.span(&here), "not a Nix file")
-            .help("save the module as UTF-8"),
-        );
-        return;
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            // Shown with the bad bytes replaced; the text before the first one is unchanged, so
+            // the span points at its replacement character.
+            let shown: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes));
+            let at = error.valid_up_to();
+            cx.report(
+                Diagnostic::new(
+                    Code::InvalidModule,
+                    format!(
+                        "`{}` is not UTF-8 text, so it cannot be a Nix file",
+                        name.escape_debug()
+                    ),
+                )
+                .at(cx.span(&here), "not a Nix file")
+                .in_file(
+                    &name,
+                    &shown,
+                    at..at + char::REPLACEMENT_CHARACTER.len_utf8(),
+                    "not UTF-8",
+                )
+                .help("save the module as UTF-8 (most editors offer the encoding when saving)"),
+            );
+            return;
+        }
     };
+    let source: Arc<str> = Arc::from(text);
     let parsed = rnix::Root::parse(text);
     if let Some(error) = parsed.errors().first() {
-        let (line, column) = line_column(text, error_offset(error));
         cx.report(
             Diagnostic::new(
                 Code::InvalidModule,
                 format!(
-                    "`{}` is not valid Nix: {error} (line {line}, column {column})",
-                    name.escape_debug()
+                    "`{}` is not valid Nix: {}",
+                    name.escape_debug(),
+                    describe_parse_error(error)
                 ),
             )
             .at(cx.span(&here), "fails to parse")
+            .in_file(
+                &name,
+                &source,
+                parse_error_range(error, text),
+                "the Nix parser stopped here",
+            )
             .help("fix the module; `nix-instantiate --parse FILE` shows the same error"),
         );
         return;
     }
     let root = parsed.syntax();
-    let imported = relative_paths(
-        cx,
-        &here,
-        &name,
-        text,
-        &root,
-        &pending.source,
-        &pending.output,
-    );
-    for (source, output, is_module) in imported {
-        if let Some(bytes) = files::read_dependency(cx, &source, &here) {
+    let file = File {
+        name: &name,
+        source: &source,
+    };
+    let imported = relative_paths(cx, &here, &file, &root, &pending.source, &pending.output);
+    for (path, output, is_module, span) in imported {
+        let at = Elsewhere {
+            file: name.clone(),
+            source: Arc::clone(&source),
+            span,
+            text: "this path".to_owned(),
+        };
+        if let Some(bytes) = files::read_dependency(cx, &path, &here, &at) {
+            let source = path;
             attachments.push(Attachment {
                 kind: AttachmentKind::ModuleFile,
                 output_path: output.clone(),
@@ -140,21 +169,27 @@ fn read_one(
         }
     }
     if pending.module {
-        options(cx, &here, pending.index, &name, text, &root);
+        options(cx, &here, pending.index, &file, &root);
     }
 }
 
+/// A Nix file being read: its name (relative to the spec's folder) and its text.
+struct File<'a> {
+    name: &'a str,
+    source: &'a Arc<str>,
+}
+
 /// The relative paths a file uses: (source relative to the spec, output path, is it imported as
-/// a module). Paths that cannot travel are reported.
+/// a module, its place in the file). A folder in an `imports` list stands for its `default.nix`,
+/// as Nix reads it. Paths that cannot travel are reported.
 fn relative_paths(
     cx: &mut Context<'_>,
     here: &[crate::tree::Segment],
-    name: &str,
-    text: &str,
+    file: &File<'_>,
     root: &SyntaxNode,
     source: &Path,
     output: &str,
-) -> Vec<(PathBuf, String, bool)> {
+) -> Vec<(PathBuf, String, bool, Span)> {
     let mut found = Vec::new();
     let source_dir = source.parent().unwrap_or(Path::new(""));
     let output_dir = Path::new(output).parent().unwrap_or(Path::new(""));
@@ -163,18 +198,19 @@ fn relative_paths(
             continue;
         }
         let literal = node.text().to_string();
-        let (line, column) = line_column(text, usize::from(node.text_range().start()));
+        let span = span_of(&node);
         let refuse = |cx: &mut Context<'_>, why: &str| {
             cx.report(
                 Diagnostic::new(
                     Code::InvalidModule,
                     format!(
-                        "`{}` uses the path `{}` (line {line}, column {column}), which {why}",
-                        name.escape_debug(),
+                        "`{}` uses the path `{}`, which {why}",
+                        file.name.escape_debug(),
                         literal.escape_debug()
                     ),
                 )
                 .at(cx.span(here), "refers to a file aster-config cannot copy")
+                .in_file(file.name, file.source, span.clone(), "this path")
                 .help("keep the files a module uses in its own folder (or below it) and name them with plain relative paths such as ./hardening.nix"),
             );
         };
@@ -185,7 +221,7 @@ fn relative_paths(
             );
             continue;
         }
-        let Some(relative) = below(Path::new(&literal)) else {
+        let Some(mut relative) = below(Path::new(&literal)) else {
             refuse(
                 cx,
                 "climbs above the module's folder; in the output the module sits in modules/",
@@ -193,13 +229,27 @@ fn relative_paths(
             continue;
         };
         let is_module = in_imports_list(&node);
+        if is_module
+            && cx
+                .base_dir
+                .is_some_and(|base| base.join(source_dir).join(&relative).is_dir())
+        {
+            relative.push("default.nix");
+        }
         found.push((
             source_dir.join(&relative),
             output_dir.join(&relative).display().to_string(),
             is_module,
+            span,
         ));
     }
     found
+}
+
+/// The bytes a syntax node covers.
+fn span_of(node: &SyntaxNode) -> Span {
+    let range = node.text_range();
+    usize::from(range.start())..usize::from(range.end())
 }
 
 /// `./a/./b.nix` as `a/b.nix`; `None` when it climbs out (`../x`) or is empty.
@@ -239,11 +289,12 @@ fn options(
     cx: &mut Context<'_>,
     here: &[crate::tree::Segment],
     index: usize,
-    name: &str,
-    text: &str,
+    file: &File<'_>,
     root: &SyntaxNode,
 ) {
-    let mut opaque: Vec<(usize, usize)> = Vec::new();
+    let text: &str = file.source;
+    let name = file.name;
+    let mut opaque: Vec<Span> = Vec::new();
     let mut leaves = Vec::new();
     let body = root.first_child().map(strip_wrappers);
     match body {
@@ -254,36 +305,39 @@ fn options(
             let (top, skip_structure) = match config {
                 Some(config) if config.kind() == SyntaxKind::NODE_ATTR_SET => (config, false),
                 Some(config) => {
-                    opaque.push(line_column(text, usize::from(config.text_range().start())));
+                    opaque.push(span_of(&config));
                     (set, true)
                 }
                 None => (set, true),
             };
-            walk(&top, &[], skip_structure, text, &mut leaves, &mut opaque);
+            walk(&top, &[], skip_structure, &mut leaves, &mut opaque);
         }
-        other => opaque.push(line_column(
-            text,
-            other.map_or(0, |n| usize::from(n.text_range().start())),
-        )),
+        other => opaque.push(other.as_ref().map_or(0..0, span_of)),
     }
     let span = cx.span(here);
-    for (path, value, (line, column)) in leaves {
+    for (path, value, at) in leaves {
         cx.leaves.push(Leaf {
             path,
             value,
             span: span.clone(),
             origin: Origin::Module {
                 index,
-                file: name.to_owned(),
-                line,
-                column,
+                at: Elsewhere {
+                    file: name.to_owned(),
+                    source: Arc::clone(file.source),
+                    span: at,
+                    text: "set here".to_owned(),
+                },
             },
         });
     }
-    if !opaque.is_empty() {
+    if let Some(first) = opaque.first() {
         let places: Vec<String> = opaque
             .iter()
-            .map(|(line, column)| format!("line {line}, column {column}"))
+            .map(|at| {
+                let (line, column) = line_column(text, at.start);
+                format!("line {line}, column {column}")
+            })
             .collect();
         cx.report(
             Diagnostic::new(
@@ -295,23 +349,23 @@ fn options(
                 ),
             )
             .at(cx.span(here), "partly computed")
+            .in_file(name, file.source, first.clone(), "computed here")
             .help("options set there (through lib.mkIf, lib.mkMerge, `${…}` names or a function) are not checked against what Asterinas supports; write them as literal `a.b.c = value;` bindings to have them checked"),
         );
     }
 }
 
-type Found = (Vec<String>, Json, (usize, usize));
+type Found = (Vec<String>, Json, Span);
 
 fn walk(
     set: &SyntaxNode,
     prefix: &[String],
     skip_structure: bool,
-    text: &str,
     leaves: &mut Vec<Found>,
-    opaque: &mut Vec<(usize, usize)>,
+    opaque: &mut Vec<Span>,
 ) {
     for child in set.children() {
-        let at = line_column(text, usize::from(child.text_range().start()));
+        let at = span_of(&child);
         if child.kind() == SyntaxKind::NODE_INHERIT {
             continue;
         }
@@ -334,12 +388,12 @@ fn walk(
         let mut path = prefix.to_vec();
         path.extend(names);
         if value.kind() == SyntaxKind::NODE_ATTR_SET && value.children().next().is_some() {
-            walk(&value, &path, false, text, leaves, opaque);
+            walk(&value, &path, false, leaves, opaque);
             continue;
         }
         let literal = literal(&value);
         if literal.is_null() && path.len() <= 2 {
-            opaque.push(at); // `services = lib.mkIf …`: which options is unknown
+            opaque.push(at.clone()); // `services = lib.mkIf …`: which options is unknown
         }
         leaves.push((path, literal, at));
     }
@@ -450,18 +504,6 @@ fn literal(node: &SyntaxNode) -> Json {
             Json::Object(serde_json::Map::new())
         }
         _ => Json::Null,
-    }
-}
-
-fn error_offset(error: &rnix::ParseError) -> usize {
-    use rnix::ParseError as E;
-    match error {
-        E::Unexpected(range)
-        | E::UnexpectedExtra(range)
-        | E::UnexpectedWanted(_, range, _)
-        | E::UnexpectedDoubleBind(range)
-        | E::DuplicatedArgs(range, _) => usize::from(range.start()),
-        _ => usize::MAX,
     }
 }
 

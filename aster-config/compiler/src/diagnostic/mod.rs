@@ -1,7 +1,9 @@
 //! The one diagnostic model every pass reports through.
 //!
 //! A [`Diagnostic`] is a [`Code`] (stable, never reused), a message for a newcomer, labelled byte
-//! spans into the spec, optional help, and an optional machine-applicable [`Suggestion`]. Passes
+//! spans into the spec, optional help, and an optional machine-applicable [`Suggestion`]. When the
+//! problem sits in a file the spec brings in (an `[imports]` module), it also says where in that
+//! file ([`Elsewhere`]); the spec's labels still point at the line that brings the file in. Passes
 //! push diagnostics into a [`Diagnostics`] collection and keep going, so one run reports every
 //! problem. Rendering (miette for humans, JSON for editors) happens only in the CLI.
 
@@ -11,6 +13,7 @@ pub use codes::{Code, Phase};
 
 use serde::Serialize;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A byte range into the spec text.
 pub type Span = Range<usize>;
@@ -45,6 +48,31 @@ pub struct Suggestion {
     pub replacement: String,
 }
 
+/// A place in another file than the spec: an `[imports]` module (or a file it imports).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Elsewhere {
+    /// The file as a path relative to the spec's folder, e.g. `modules/samba.nix`.
+    pub file: String,
+    /// The file's text, shared by every diagnostic about it, so renderers need not read it again.
+    #[serde(skip)]
+    pub source: Arc<str>,
+    /// A byte range into `source`.
+    pub span: Span,
+    /// What the reader should notice there.
+    pub text: String,
+}
+
+impl Elsewhere {
+    /// The 1-based line and column (in characters) where the span starts.
+    pub fn line_column(&self) -> (usize, usize) {
+        let offset = self.span.start.min(self.source.len());
+        let before = self.source.get(..offset).unwrap_or(&self.source);
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, column)
+    }
+}
+
 /// One problem found in a spec.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -60,6 +88,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// A concrete edit that fixes it, when one is known.
     pub suggestion: Option<Suggestion>,
+    /// The place in an imported file, when the problem is there.
+    pub elsewhere: Option<Elsewhere>,
 }
 
 impl Diagnostic {
@@ -72,6 +102,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             suggestion: None,
+            elsewhere: None,
         }
     }
 
@@ -98,6 +129,24 @@ impl Diagnostic {
                 primary: false,
             });
         }
+        self
+    }
+
+    /// Says where in an imported file the problem is (`file` relative to the spec's folder).
+    #[must_use]
+    pub fn in_file(
+        mut self,
+        file: impl Into<String>,
+        source: &Arc<str>,
+        span: Span,
+        text: impl Into<String>,
+    ) -> Self {
+        self.elsewhere = Some(Elsewhere {
+            file: file.into(),
+            source: Arc::clone(source),
+            span,
+            text: text.into(),
+        });
         self
     }
 
@@ -148,6 +197,12 @@ impl Diagnostics {
     /// Records one diagnostic.
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.0.push(diagnostic);
+    }
+
+    /// The diagnostics after the first `from`, to amend them.
+    pub fn tail_mut(&mut self, from: usize) -> &mut [Diagnostic] {
+        let from = from.min(self.0.len());
+        &mut self.0[from..]
     }
 
     /// Moves every diagnostic of `other` into this one.

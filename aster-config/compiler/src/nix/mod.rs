@@ -5,10 +5,12 @@
 //! output without passing through those two functions, which is what makes injection impossible.
 
 mod escape;
+mod parse_error;
 mod print;
 mod value;
 
 pub use escape::{attr_name, is_bare_ident, string_literal};
+pub use parse_error::{describe_parse_error, parse_error_range};
 pub use print::print;
 pub use value::{from_json, parse_option_path};
 
