@@ -20,8 +20,8 @@ fn packages(cx: &mut Context<'_>) {
     let spec = cx.spec;
     for (index, attr) in spec.packages.install.iter().enumerate() {
         let here = key_path![keys::PACKAGES, keys::INSTALL, index];
-        if crate::check::names::attr_path(attr).is_err() {
-            continue; // already reported as a malformed attribute path
+        if crate::check::names::attr_path(attr).is_err() || attr.starts_with("pkgs.") {
+            continue; // already reported as a malformed attribute path or a `pkgs.` prefix
         }
         let entry = catalog().package(attr);
         match entry.map(|p| p.status) {
@@ -233,9 +233,25 @@ fn services(cx: &mut Context<'_>) {
             _ => {}
         }
     }
+    unused_allowances(cx);
+}
+
+/// `[services] allow-untested` entries that acknowledge nothing: not a spec service, desktop or
+/// ACME in use, and no module the final option set turns on (by catalog name or option path).
+fn unused_allowances(cx: &mut Context<'_>) {
+    let spec = cx.spec;
+    if spec.services.allow_untested.is_empty() {
+        return;
+    }
+    let modules = super::modules::enabled(cx);
+    let acme = crate::check::tls::acme_in_use(cx);
     for (index, name) in spec.services.allow_untested.iter().enumerate() {
         let desktop = name == "xfce" && spec.desktop.is_some();
-        let enabled = spec.services.enabled().iter().any(|s| s.as_str() == name);
+        let enabled = spec.services.enabled().iter().any(|s| s.as_str() == name)
+            || modules.iter().any(|m| {
+                m.service.is_some_and(|s| &s.name == name) || m.leaf.dotted() == *name
+            })
+            || (name == "acme" && acme);
         if !desktop && !enabled {
             cx.report(
                 Diagnostic::new(
