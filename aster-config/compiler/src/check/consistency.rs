@@ -107,10 +107,9 @@ fn desktop_console(cx: &mut Context<'_>) {
         let written = cx.span(&key_path![keys::KERNEL, keys::CONSOLE]);
         cx.report(
             Diagnostic::new(
-                Code::Conflict,
+                Code::DesktopConsole,
                 "the desktop draws on the framebuffer, but the kernel console is the virtio console hvc0",
             )
-            .warning()
             .at(
                 written.or_else(|| cx.key_span(&key_path![keys::DESKTOP])),
                 "console hvc0",

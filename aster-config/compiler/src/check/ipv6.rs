@@ -154,7 +154,10 @@ mod tests {
         assert_eq!(ipv6_in("localhost"), None);
         assert_eq!(ipv6_in("fd00::2/64"), "fd00::2".parse().ok());
         assert_eq!(ipv6_in("listen [::]:80;"), Some(Ipv6Addr::UNSPECIFIED));
-        assert_eq!(ipv6_in("upstream http://[::1]:3000;"), Some(Ipv6Addr::LOCALHOST));
+        assert_eq!(
+            ipv6_in("upstream http://[::1]:3000;"),
+            Some(Ipv6Addr::LOCALHOST)
+        );
         assert_eq!(ipv6_in("52:54:00:12:34:56"), None, "a MAC address");
         assert_eq!(ipv6_in("12:30"), None, "a time");
         assert_eq!(ipv6_in("*-*-* 03:15:00"), None, "a systemd calendar event");

@@ -122,7 +122,9 @@ fn asterinas(cx: &mut Context<'_>) {
                 "DHCP cannot run on Asterinas NixOS",
             )
             .at(cx.span(&here), "no DHCP client can run")
-            .help(format!("{NO_DHCP}\nremove `dhcp = true` (the default is false); {FORWARD_PORTS}"))
+            .help(format!(
+                "{NO_DHCP}\nremove `dhcp = true` (the default is false); {FORWARD_PORTS}"
+            ))
             .suggest(cx.span(&here), "false"),
         );
     }

@@ -88,7 +88,9 @@ fn raw_timezones(cx: &mut Context<'_>) {
         .filter_map(|l| Some((l.value.as_str()?.to_owned(), l.place(), l.span.clone())))
         .collect();
     for (zone, place, span) in zones {
-        if let Some(diagnostic) = timezone_diagnostic(&zone, &format!(" (`time.timeZone` {place})"), span) {
+        if let Some(diagnostic) =
+            timezone_diagnostic(&zone, &format!(" (`time.timeZone` {place})"), span)
+        {
             cx.report(diagnostic);
         }
     }
@@ -104,7 +106,10 @@ fn timezone_diagnostic(
     let why = timezone_problem(zone).err()?;
     let diagnostic = Diagnostic::new(
         Code::InvalidTimezone,
-        format!("`{}`{where_} is not a time zone: {why}", zone.escape_debug()),
+        format!(
+            "`{}`{where_} is not a time zone: {why}",
+            zone.escape_debug()
+        ),
     )
     .at(span, "invalid time zone");
     Some(match closest_timezone(zone) {

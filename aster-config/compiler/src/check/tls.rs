@@ -1,5 +1,6 @@
 //! HTTPS for `[services.nginx]` sites: a Let's Encrypt certificate (`acme = true`) or the site's
-//! own (`certificate` + `certificate-key`).
+//! own (`certificate` + `certificate-key`); and virtual hosts that `[nixos]` or a module gives
+//! `enableACME = true`, which need the same account.
 //!
 //! Everything NixOS would refuse at evaluation (an ACME certificate without an account e-mail or
 //! without the accepted terms: security/acme/default.nix asserts both) or nginx would refuse at
@@ -221,7 +222,9 @@ fn raw_acme(cx: &mut Context<'_>) {
         untested(cx, first.span.clone());
     }
     let set = |cx: &Context<'_>, wanted: &dyn Fn(&Leaf) -> bool| cx.leaves.iter().any(wanted);
-    let terms = set(cx, &|l| l.path == ["security", "acme", "acceptTerms"] && l.is_true());
+    let terms = set(cx, &|l| {
+        l.path == ["security", "acme", "acceptTerms"] && l.is_true()
+    });
     let email = set(cx, &|l| {
         (l.path == ["security", "acme", "defaults", "email"]
             || l.under(&["security", "acme", "certs", "*", "email"]))

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 
 /// Network settings.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Networking {
     /// DNS servers, e.g. `["1.1.1.1"]`. Written to `/etc/resolv.conf` directly, because
@@ -31,20 +31,8 @@ pub struct Networking {
     pub gateway: Option<Parsed<Ipv4Addr>>,
 }
 
-impl Default for Networking {
-    fn default() -> Self {
-        Self {
-            nameservers: Vec::new(),
-            dhcp: false,
-            firewall: Firewall::default(),
-            interfaces: BTreeMap::new(),
-            gateway: None,
-        }
-    }
-}
-
 /// The firewall: nothing on Asterinas NixOS, which has no packet filter.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Firewall {
     /// Asterinas has no packet filter, so the NixOS firewall is always off (the default,
@@ -55,16 +43,6 @@ pub struct Firewall {
     pub allowed_tcp_ports: Vec<u16>,
     /// UDP ports a firewall would open; like `allowed-tcp-ports`, a warning on Asterinas NixOS.
     pub allowed_udp_ports: Vec<u16>,
-}
-
-impl Default for Firewall {
-    fn default() -> Self {
-        Self {
-            enable: false,
-            allowed_tcp_ports: Vec::new(),
-            allowed_udp_ports: Vec::new(),
-        }
-    }
 }
 
 /// Static addresses of one interface.

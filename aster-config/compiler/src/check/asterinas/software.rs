@@ -248,9 +248,9 @@ fn unused_allowances(cx: &mut Context<'_>) {
     for (index, name) in spec.services.allow_untested.iter().enumerate() {
         let desktop = name == "xfce" && spec.desktop.is_some();
         let enabled = spec.services.enabled().iter().any(|s| s.as_str() == name)
-            || modules.iter().any(|m| {
-                m.service.is_some_and(|s| &s.name == name) || m.leaf.dotted() == *name
-            })
+            || modules
+                .iter()
+                .any(|m| m.service.is_some_and(|s| &s.name == name) || m.leaf.dotted() == *name)
             || (name == "acme" && acme);
         if !desktop && !enabled {
             cx.report(
