@@ -116,8 +116,10 @@ fn url_host_ipv6(url: &str) -> Option<Ipv6Addr> {
 
 /// The first IPv6 address in a string: words separated by spaces (redis's `bind`, a line of
 /// configuration text), each bracketed or not, with or without a `:port` after the brackets
-/// (nginx), a `/prefix` or `%zone` after a bare address, or as a URL's host.
+/// (nginx), a `/prefix` or `%zone` after a bare address, or as a URL's host. Among several words
+/// a bare address needs a digit (`::1`, `fe80::1`), so text such as `xs :: [Int]` is not one.
 fn ipv6_in(text: &str) -> Option<Ipv6Addr> {
+    let words = text.split_whitespace().count();
     text.split_whitespace().find_map(|word| {
         let word = word.trim_matches(|c| matches!(c, '"' | '\'' | ';' | ',' | '(' | ')'));
         if let Some(address) = url_host_ipv6(word).filter(|_| word.contains("://")) {
@@ -125,6 +127,8 @@ fn ipv6_in(text: &str) -> Option<Ipv6Addr> {
         }
         let word = match word.strip_prefix('[') {
             Some(rest) => rest.split_once(']')?.0,
+            // In running text a bare `::` is more likely punctuation than an address.
+            None if words > 1 && !word.contains(|c: char| c.is_ascii_digit()) => return None,
             None => word.split(['/', '%']).next().unwrap_or(word),
         };
         word.parse().ok()
@@ -162,6 +166,8 @@ mod tests {
         assert_eq!(ipv6_in("12:30"), None, "a time");
         assert_eq!(ipv6_in("*-*-* 03:15:00"), None, "a systemd calendar event");
         assert_eq!(ipv6_in("RUST_LOG=std::io"), None, "a Rust path");
+        assert_eq!(ipv6_in("::"), Some(Ipv6Addr::UNSPECIFIED));
+        assert_eq!(ipv6_in("xs :: [Int]"), None, "a type annotation in text");
         assert_eq!(
             url_host_ipv6("http://[::1]:8080/"),
             Some(Ipv6Addr::LOCALHOST)

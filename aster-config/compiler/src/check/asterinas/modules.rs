@@ -18,6 +18,8 @@ use super::super::final_options::{Leaf, Origin};
 use super::software::{broken_help, limitation};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::nix::parse_option_path;
+use crate::spec::keys;
+use crate::tree::key_path;
 use aster_distro::{ForcedKind, Service, Status, catalog};
 use std::collections::BTreeSet;
 
@@ -38,11 +40,11 @@ const MODULE_ROOTS: &[&str] = &[
 type Rules = Vec<(Vec<String>, &'static Service)>;
 
 /// A module the final option set turns on outside the spec's sections.
-pub(in crate::check) struct Enabled {
+struct Enabled {
     /// The leaf that turns it on (for an instance, the first one written below it).
-    pub leaf: Leaf,
+    leaf: Leaf,
     /// The catalog entry, if the catalog knows the module.
-    pub service: Option<&'static Service>,
+    service: Option<&'static Service>,
 }
 
 pub fn check(cx: &mut Context<'_>) {
@@ -59,7 +61,7 @@ pub fn check(cx: &mut Context<'_>) {
 
 /// Every module the final option set turns on outside the spec's sections: catalogued switches
 /// and instances, and uncatalogued switches under [`MODULE_ROOTS`] that the distro does not force.
-pub(in crate::check) fn enabled(cx: &Context<'_>) -> Vec<Enabled> {
+fn enabled(cx: &Context<'_>) -> Vec<Enabled> {
     let outside: Vec<&Leaf> = cx
         .leaves
         .iter()
@@ -91,6 +93,39 @@ pub(in crate::check) fn enabled(cx: &Context<'_>) -> Vec<Enabled> {
         }
     }
     found
+}
+
+/// `[services] allow-untested` entries that acknowledge nothing: not a spec service, desktop or
+/// ACME in use, and no module the final option set turns on (by catalog name or option path).
+pub fn unused_allowances(cx: &mut Context<'_>) {
+    let spec = cx.spec;
+    if spec.services.allow_untested.is_empty() {
+        return;
+    }
+    let modules = enabled(cx);
+    let acme = crate::check::tls::acme_in_use(cx);
+    for (index, name) in spec.services.allow_untested.iter().enumerate() {
+        let desktop = name == "xfce" && spec.desktop.is_some();
+        let enabled = spec.services.enabled().iter().any(|s| s.as_str() == name)
+            || modules
+                .iter()
+                .any(|m| m.service.is_some_and(|s| &s.name == name) || m.leaf.dotted() == *name)
+            || (name == "acme" && acme);
+        if !desktop && !enabled {
+            cx.report(
+                Diagnostic::new(
+                    Code::IgnoredSetting,
+                    format!(
+                        "`{name}` is in `services.allow-untested` but is not an enabled service"
+                    ),
+                )
+                .at(
+                    cx.span(&key_path![keys::SERVICES, keys::ALLOW_UNTESTED, index]),
+                    "not enabled",
+                ),
+            );
+        }
+    }
 }
 
 /// True when `[services] allow-untested` names the module: by its catalog name, or by the option

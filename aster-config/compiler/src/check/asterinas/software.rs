@@ -233,40 +233,6 @@ fn services(cx: &mut Context<'_>) {
             _ => {}
         }
     }
-    unused_allowances(cx);
-}
-
-/// `[services] allow-untested` entries that acknowledge nothing: not a spec service, desktop or
-/// ACME in use, and no module the final option set turns on (by catalog name or option path).
-fn unused_allowances(cx: &mut Context<'_>) {
-    let spec = cx.spec;
-    if spec.services.allow_untested.is_empty() {
-        return;
-    }
-    let modules = super::modules::enabled(cx);
-    let acme = crate::check::tls::acme_in_use(cx);
-    for (index, name) in spec.services.allow_untested.iter().enumerate() {
-        let desktop = name == "xfce" && spec.desktop.is_some();
-        let enabled = spec.services.enabled().iter().any(|s| s.as_str() == name)
-            || modules
-                .iter()
-                .any(|m| m.service.is_some_and(|s| &s.name == name) || m.leaf.dotted() == *name)
-            || (name == "acme" && acme);
-        if !desktop && !enabled {
-            cx.report(
-                Diagnostic::new(
-                    Code::IgnoredSetting,
-                    format!(
-                        "`{name}` is in `services.allow-untested` but is not an enabled service"
-                    ),
-                )
-                .at(
-                    cx.span(&key_path![keys::SERVICES, keys::ALLOW_UNTESTED, index]),
-                    "not enabled",
-                ),
-            );
-        }
-    }
 }
 
 fn desktop(cx: &mut Context<'_>) {
