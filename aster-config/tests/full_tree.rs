@@ -30,6 +30,7 @@ let
     networking.enableIPv6 = mkOption { type = types.bool; default = true; };
     networking.firewall.enable = mkOption { type = types.bool; default = true; };
     networking.useDHCP = mkOption { type = types.bool; default = true; };
+    networking.dhcpcd.enable = mkOption { type = types.bool; default = true; };
     services.nginx.enable = mkOption { type = types.bool; default = false; };
     services.nginx.virtualHosts = mkOption { type = types.attrsOf types.anything; default = { }; };
     services.openssh.enable = mkOption { type = types.bool; default = false; };
@@ -44,6 +45,7 @@ let
   c = eval.config;
 in {
   inherit (c.networking) enableIPv6 useDHCP;
+  dhcpcd = c.networking.dhcpcd.enable;
   firewall = c.networking.firewall.enable;
   nginx = c.services.nginx.enable;
   sites = builtins.attrNames c.services.nginx.virtualHosts;
@@ -111,7 +113,7 @@ fn evaluate(lib: &Path, dir: &Path) -> Result<String, String> {
 }
 
 #[test]
-fn web_server_full_tree_keeps_ipv6_and_the_firewall_off_and_runs_nginx() {
+fn web_server_full_tree_keeps_ipv6_dhcp_and_the_firewall_off_and_runs_nginx() {
     let Some(lib) = nixpkgs_lib() else { return };
     let scratch = tempfile::tempdir().expect("temp dir");
     let dir = scratch.path().join("etc-nixos");
@@ -123,7 +125,10 @@ fn web_server_full_tree_keeps_ipv6_and_the_firewall_off_and_runs_nginx() {
     assert_eq!(settings["firewall"], false, "{settings}");
     assert_eq!(settings["nginx"], true, "{settings}");
     assert_eq!(settings["openssh"], true, "{settings}");
-    assert_eq!(settings["useDHCP"], true, "{settings}");
+    // No DHCP client can run (no packet sockets; the kernel sets the address itself): the
+    // distro's networking module turns DHCP off over NixOS's default.
+    assert_eq!(settings["useDHCP"], false, "{settings}");
+    assert_eq!(settings["dhcpcd"], false, "{settings}");
     assert_eq!(
         settings["sites"],
         serde_json::json!(["app.example.org", "example.org"]),

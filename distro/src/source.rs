@@ -249,9 +249,12 @@ fn check_services(services: &[Service]) -> Result<(), String> {
                 service.enable
             ));
         }
-        if !service.enable.ends_with(".enable") || service.enable.contains(char::is_whitespace) {
+        // A module without an enable option is turned on by defining any instance of an
+        // attribute set (`networking.wg-quick.interfaces.<name>`).
+        let switch = service.enable.ends_with(".enable") || service.enable.ends_with(".<name>");
+        if !switch || service.enable.contains(char::is_whitespace) {
             return Err(format!(
-                "service `{name}`: enable = `{}` must be the NixOS option path ending in `.enable`",
+                "service `{name}`: enable = `{}` must be the NixOS option path ending in `.enable`, or an attribute set of instances ending in `.<name>`",
                 service.enable
             ));
         }

@@ -674,6 +674,8 @@ let
     environment.etc = mkOption { type = types.attrsOf (types.attrsOf types.anything); default = { }; };
     networking.nameservers = mkOption { type = types.listOf types.str; default = [ ]; };
     networking.enableIPv6 = mkOption { type = types.bool; default = true; };
+    networking.useDHCP = mkOption { type = types.bool; default = true; };
+    networking.dhcpcd.enable = mkOption { type = types.bool; default = true; };
     systemd.package = mkOption { type = types.unspecified; };
     systemd.services = mkOption { type = types.attrsOf types.anything; default = { }; };
     environment.systemPackages = mkOption { type = types.listOf types.unspecified; default = [ ]; };
@@ -748,6 +750,7 @@ in {
   systemdPackage = c.systemd.package;
   root = { inherit (c.users.users.root) hashedPassword initialHashedPassword; };
   inherit (c.networking) enableIPv6;
+  dhcp = { inherit (c.networking) useDHCP; dhcpcd = c.networking.dhcpcd.enable; };
   fileSystems = builtins.attrNames c.fileSystems;
   containerStorage = c.virtualisation.containers.storage.settings;
   xfceUnit = c.systemd.services.xfce-desktop.serviceConfig or null;
@@ -1126,6 +1129,21 @@ fn ipv6_is_off_because_the_kernel_has_no_af_inet6() {
         assert_eq!(
             harness(&lib, &settings, "enableIPv6").as_deref(),
             Ok("false"),
+            "{settings}"
+        );
+    }
+}
+
+#[test]
+fn dhcp_is_off_because_no_dhcp_client_can_run() {
+    let Some(lib) = nixpkgs_lib() else { return };
+    for settings in [
+        format!("{{ {A_KERNEL} }}"),
+        format!("{{ {A_KERNEL} networking.useDHCP = true; networking.dhcpcd.enable = true; }}"),
+    ] {
+        assert_eq!(
+            harness(&lib, &settings, "dhcp").as_deref(),
+            Ok(r#"{"dhcpcd":false,"useDHCP":false}"#),
             "{settings}"
         );
     }

@@ -5,6 +5,7 @@
 //! machine's admin out).
 
 use super::Context;
+use super::final_options::{Leaf, Origin};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::{Console, keys};
 use crate::tree::key_path;
@@ -106,10 +107,9 @@ fn desktop_console(cx: &mut Context<'_>) {
         let written = cx.span(&key_path![keys::KERNEL, keys::CONSOLE]);
         cx.report(
             Diagnostic::new(
-                Code::Conflict,
+                Code::DesktopConsole,
                 "the desktop draws on the framebuffer, but the kernel console is the virtio console hvc0",
             )
-            .warning()
             .at(
                 written.or_else(|| cx.key_span(&key_path![keys::DESKTOP])),
                 "console hvc0",
@@ -146,6 +146,46 @@ fn default_sites(cx: &mut Context<'_>) {
             .help("nginx refuses to start with two `default_server` sites on one port; keep `default = true` on one site"),
         );
     }
+    raw_default_sites(cx);
+}
+
+/// Two `services.nginx.virtualHosts.<name>.default = true` in the final option set when at least
+/// one was written through `[nixos]` or a module (two from `[services.nginx]` are reported above).
+fn raw_default_sites(cx: &mut Context<'_>) {
+    let defaults: Vec<&Leaf> = cx
+        .leaves
+        .iter()
+        .filter(|l| {
+            l.under(&["services", "nginx", "virtualHosts", "*", "default"])
+                && l.path.len() == 5
+                && l.is_true()
+        })
+        .collect();
+    let raw = |l: &Leaf| !matches!(l.origin, Origin::Section(_));
+    if defaults.len() < 2 || !defaults.iter().any(|l| raw(l)) {
+        return;
+    }
+    let first = defaults[0];
+    let second = defaults[1..]
+        .iter()
+        .find(|l| raw(l))
+        .unwrap_or(&defaults[1]);
+    let (first, second) = (first.clone(), (*second).clone());
+    cx.report(
+        Diagnostic::new(
+            Code::Conflict,
+            format!(
+                "sites `{}` ({}) and `{}` ({}) are both the default site",
+                first.path[3],
+                first.place(),
+                second.path[3],
+                second.place()
+            ),
+        )
+        .at(second.span.clone(), "second default")
+        .also(first.span.clone(), "first default")
+        .help("nginx refuses to start with two `default_server` sites on one port; keep `default = true` on one site"),
+    );
 }
 
 /// Markers that documentation and templates put where a real key belongs (compared in lower

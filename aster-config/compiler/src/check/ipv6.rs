@@ -1,11 +1,14 @@
 //! IPv6 wherever the spec can put an address: the kernel has no `AF_INET6` sockets, so a service
 //! told to bind to or proxy to an IPv6 address fails to start (or answers nothing) on Asterinas.
 //!
-//! The `[networking]` name servers and raw `networking.*` IPv6 options are checked in
-//! [`super::networking`]; this module covers the services: `services.redis.bind` and an nginx
-//! site's `proxy-pass` in the spec's sections, and every address-valued nginx or redis option
-//! written through `[nixos]` or an imported module (`defaultListenAddresses`, `listen.*.addr`,
-//! `listenAddresses`, `servers.*.bind`, ...).
+//! The `[networking]` name servers and the raw `networking.*` IPv6 switches and interface options
+//! are checked in [`super::networking`]; this module covers `services.redis.bind` and an nginx
+//! site's `proxy-pass` in the spec's sections, and every string that `[nixos]` or an imported
+//! module writes, whatever the option (`networking.nameservers`,
+//! `services.openssh.listenAddresses`, `services.nginx.defaultListenAddresses`, a
+//! `listen [::]:80;` line in `extraConfig`, ...). A word counts as an IPv6 address only when it
+//! parses as one whole (optionally in brackets, with a `:port`, a `/prefix` or a URL around it),
+//! so MAC addresses (`52:54:00:12:34:56`), times (`12:30`) and Rust paths (`std::io`) do not.
 
 use super::Context;
 use super::final_options::{Leaf, Origin};
@@ -23,7 +26,7 @@ pub fn check(cx: &mut Context<'_>) {
         .leaves
         .iter()
         .filter(|l| !matches!(l.origin, Origin::Section(_)))
-        .filter(|l| l.under(&["services", "nginx"]) || l.under(&["services", "redis"]))
+        .filter(|l| !reported_by_networking(l))
         .cloned()
         .collect();
     for leaf in &leaves {
@@ -98,6 +101,12 @@ fn nginx(cx: &mut Context<'_>) {
     }
 }
 
+/// Options the networking check refuses as a whole, whatever their value.
+fn reported_by_networking(leaf: &Leaf) -> bool {
+    leaf.under(&["networking", "interfaces", "*", "ipv6"])
+        || leaf.under(&["networking", "defaultGateway6"])
+}
+
 /// The IPv6 literal in a URL's host (`http://[::1]:8080/` → `::1`).
 fn url_host_ipv6(url: &str) -> Option<Ipv6Addr> {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
@@ -105,14 +114,23 @@ fn url_host_ipv6(url: &str) -> Option<Ipv6Addr> {
     host.parse().ok()
 }
 
-/// The first IPv6 address in an address-valued string: one address or several separated by
-/// spaces (redis), bracketed or not, with or without a `:port` after the brackets (nginx).
+/// The first IPv6 address in a string: words separated by spaces (redis's `bind`, a line of
+/// configuration text), each bracketed or not, with or without a `:port` after the brackets
+/// (nginx), a `/prefix` or `%zone` after a bare address, or as a URL's host. Among several words
+/// a bare address needs a digit (`::1`, `fe80::1`), so text such as `xs :: [Int]` is not one.
 fn ipv6_in(text: &str) -> Option<Ipv6Addr> {
+    let words = text.split_whitespace().count();
     text.split_whitespace().find_map(|word| {
-        let word = word
-            .strip_prefix('[')
-            .and_then(|w| w.split_once(']'))
-            .map_or(word, |(inside, _)| inside);
+        let word = word.trim_matches(|c| matches!(c, '"' | '\'' | ';' | ',' | '(' | ')'));
+        if let Some(address) = url_host_ipv6(word).filter(|_| word.contains("://")) {
+            return Some(address);
+        }
+        let word = match word.strip_prefix('[') {
+            Some(rest) => rest.split_once(']')?.0,
+            // In running text a bare `::` is more likely punctuation than an address.
+            None if words > 1 && !word.contains(|c: char| c.is_ascii_digit()) => return None,
+            None => word.split(['/', '%']).next().unwrap_or(word),
+        };
         word.parse().ok()
     })
 }
@@ -138,6 +156,18 @@ mod tests {
         assert_eq!(ipv6_in("[::]:443"), Some(Ipv6Addr::UNSPECIFIED));
         assert_eq!(ipv6_in("0.0.0.0"), None);
         assert_eq!(ipv6_in("localhost"), None);
+        assert_eq!(ipv6_in("fd00::2/64"), "fd00::2".parse().ok());
+        assert_eq!(ipv6_in("listen [::]:80;"), Some(Ipv6Addr::UNSPECIFIED));
+        assert_eq!(
+            ipv6_in("upstream http://[::1]:3000;"),
+            Some(Ipv6Addr::LOCALHOST)
+        );
+        assert_eq!(ipv6_in("52:54:00:12:34:56"), None, "a MAC address");
+        assert_eq!(ipv6_in("12:30"), None, "a time");
+        assert_eq!(ipv6_in("*-*-* 03:15:00"), None, "a systemd calendar event");
+        assert_eq!(ipv6_in("RUST_LOG=std::io"), None, "a Rust path");
+        assert_eq!(ipv6_in("::"), Some(Ipv6Addr::UNSPECIFIED));
+        assert_eq!(ipv6_in("xs :: [Int]"), None, "a type annotation in text");
         assert_eq!(
             url_host_ipv6("http://[::1]:8080/"),
             Some(Ipv6Addr::LOCALHOST)

@@ -1,7 +1,8 @@
 //! Small validators for names shared by several checks. Each returns what is wrong, in words.
 
 /// A host name NixOS accepts (`networking.hostName`): one DNS label, 1–63 characters of letters,
-/// digits, `-` and `_`, starting and ending with a letter or digit. The empty name is allowed: NixOS then takes the host name from DHCP.
+/// digits, `-` and `_`, starting and ending with a letter or digit. The empty name is allowed: NixOS
+/// then sets none, and as no DHCP client runs on Asterinas NixOS, systemd's fallback name stays.
 pub fn hostname(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Ok(());

@@ -1,9 +1,9 @@
 //! `[networking]`: addresses that parse, ports listed once, and interface names Linux accepts; and
-//! what the Asterinas kernel can carry out: no IPv6, no packet filter, and no static addresses or
-//! gateway (NixOS applies them through udev device units and `network-setup.service`, which the
-//! distro runs without). These rules read the final option set too, so `[nixos]` and imported
-//! modules cannot bring back what the spec's keys may not. IPv6 in service addresses is checked
-//! by the `ipv6` module beside this one.
+//! what the Asterinas kernel can carry out: no IPv6, no packet filter, no DHCP and no static
+//! addresses or gateway (the kernel gives its virtio-net interface a fixed address and user space
+//! cannot change it). These rules read the final option set too, so `[nixos]` and imported
+//! modules cannot bring back what the spec's keys may not. IPv6 addresses anywhere in the final
+//! option set are checked by the `ipv6` module beside this one.
 
 use super::Context;
 use super::final_options::{Leaf, Origin};
@@ -102,14 +102,32 @@ pub fn check(cx: &mut Context<'_>) {
 /// The kernel has no `AF_INET6` sockets (capability `ipv6`).
 pub(super) const NO_IPV6: &str = "the Asterinas kernel has no IPv6 (no AF_INET6 sockets), and the distro sets networking.enableIPv6 = false";
 
-/// Why static addresses and the gateway do nothing on Asterinas NixOS.
-const NO_STATIC: &str = "NixOS applies static addresses with one unit per interface that waits for the interface's udev device, and the default gateway with network-setup.service; Asterinas NixOS runs without udev and turns network-setup.service off, so they would be written and do nothing";
+/// Why static addresses and the gateway do nothing on Asterinas NixOS (capability
+/// `interface-config`).
+const NO_STATIC: &str = "the Asterinas kernel configures its network interfaces itself and user space cannot change them: the virtio-net interface always has the address 10.0.2.15/24 and the default gateway 10.0.2.2 (QEMU's user networking), and the kernel's netlink and interface ioctls only read addresses and routes";
 
-/// What to do instead of static addresses.
-const USE_DHCP: &str = "use DHCP (`dhcp = true`, the default): the distro runs dhcpcd on every interface; give the machine a fixed address in your DHCP server";
+/// Why DHCP cannot run on Asterinas NixOS (capabilities `packet-sockets`, `interface-config`).
+pub(super) const NO_DHCP: &str = "no DHCP client can run on Asterinas NixOS: DHCP clients talk on packet sockets, which the kernel lacks (no AF_PACKET), and the kernel gives its virtio-net interface the fixed address 10.0.2.15/24 with the gateway 10.0.2.2 itself (QEMU's user networking)";
+
+/// What to do instead of choosing the machine's address.
+const FORWARD_PORTS: &str = "leave the address to the kernel and reach the machine through port forwarding on the host, e.g. QEMU `-netdev user,id=net0,hostfwd=tcp::2222-:22` makes its SSH port 22 reachable as host port 2222";
 
 fn asterinas(cx: &mut Context<'_>) {
     let net = &cx.spec.networking;
+    if net.dhcp {
+        let here = key_path![keys::NETWORKING, keys::DHCP];
+        cx.report(
+            Diagnostic::new(
+                Code::UnsupportedNetworking,
+                "DHCP cannot run on Asterinas NixOS",
+            )
+            .at(cx.span(&here), "no DHCP client can run")
+            .help(format!(
+                "{NO_DHCP}\nremove `dhcp = true` (the default is false); {FORWARD_PORTS}"
+            ))
+            .suggest(cx.span(&here), "false"),
+        );
+    }
     for (index, server) in net.nameservers.iter().enumerate() {
         if let Parsed::Valid(std::net::IpAddr::V6(address)) = server {
             cx.report(
@@ -139,7 +157,7 @@ fn asterinas(cx: &mut Context<'_>) {
                     cx.key_span(&key_path![keys::NETWORKING, keys::INTERFACES, name]),
                     "would do nothing",
                 )
-                .help(format!("{NO_STATIC}; {USE_DHCP}")),
+                .help(format!("{NO_STATIC}; {FORWARD_PORTS}")),
             );
         }
     }
@@ -153,7 +171,7 @@ fn asterinas(cx: &mut Context<'_>) {
                 cx.key_span(&key_path![keys::NETWORKING, keys::GATEWAY]),
                 "would do nothing",
             )
-            .help(format!("{NO_STATIC}; {USE_DHCP}")),
+            .help(format!("{NO_STATIC}; {FORWARD_PORTS}")),
         );
     }
     firewall(cx);
@@ -165,8 +183,12 @@ fn asterinas(cx: &mut Context<'_>) {
         .collect();
     for leaf in &leaves {
         raw_networking(cx, leaf);
+        raw_firewall(cx, leaf);
     }
 }
+
+/// What to do when the spec counts on a firewall.
+const FIREWALL_HELP: &str = "bind services that must stay private to 127.0.0.1 and filter traffic in front of the machine (hypervisor or router); remove this setting to silence the warning";
 
 /// The firewall is always off; say so wherever the spec counts on it.
 fn firewall(cx: &mut Context<'_>) {
@@ -212,24 +234,29 @@ fn firewall(cx: &mut Context<'_>) {
                 format!("{what} filters nothing: Asterinas has no packet filter, so aster-config turns the NixOS firewall off and every listening port is reachable"),
             )
             .at(cx.key_span(&path), "not enforced")
-            .help("bind services that must stay private to 127.0.0.1 and filter traffic in front of the machine (hypervisor or router); remove this key to silence the warning"),
+            .help(FIREWALL_HELP),
         );
     }
 }
 
-/// IPv6 and static addressing written as raw NixOS options.
+/// IPv6, per-interface DHCP and static addressing written as raw NixOS options (the global
+/// `networking.useDHCP` and `networking.dhcpcd.enable` are forced off by the distro, which the
+/// forced-settings check reports).
 fn raw_networking(cx: &mut Context<'_>, leaf: &Leaf) {
     let option = leaf.dotted();
     let ipv6 = (leaf.under(&["networking", "enableIPv6"]) && leaf.is_true())
         || leaf.under(&["networking", "interfaces", "*", "ipv6"])
         || leaf.under(&["networking", "defaultGateway6"]);
+    let dhcp = leaf.under(&["networking", "interfaces", "*", "useDHCP"]) && leaf.is_true();
     let static_v4 = leaf.under(&["networking", "interfaces", "*", "ipv4"])
         || leaf.under(&["networking", "defaultGateway"])
             && !leaf.under(&["networking", "defaultGateway6"]);
     let why = if ipv6 {
         format!("{NO_IPV6}; leave IPv6 out")
+    } else if dhcp {
+        format!("{NO_DHCP}; {FORWARD_PORTS}")
     } else if static_v4 {
-        format!("{NO_STATIC}; {USE_DHCP}")
+        format!("{NO_STATIC}; {FORWARD_PORTS}")
     } else {
         return;
     };
@@ -243,5 +270,31 @@ fn raw_networking(cx: &mut Context<'_>, leaf: &Leaf) {
         )
         .at(leaf.span.clone(), "would do nothing")
         .help(why),
+    );
+}
+
+/// Ports opened through raw NixOS options (`networking.firewall.allowedTCPPorts`, a service's
+/// `openFirewall = true`, ...): the firewall they open them in is always off. The firewall's own
+/// `enable` is a broken module in the distro catalog, which the modules check reports.
+fn raw_firewall(cx: &mut Context<'_>, leaf: &Leaf) {
+    let last = leaf.path.last().map_or("", String::as_str);
+    let opens_ports = leaf.under(&["networking", "firewall"])
+        && last.starts_with("allowed")
+        && leaf.value.as_array().is_some_and(|ports| !ports.is_empty());
+    let open_firewall = last == "openFirewall" && leaf.is_true();
+    if !opens_ports && !open_firewall {
+        return;
+    }
+    cx.report(
+        Diagnostic::new(
+            Code::NoPacketFilter,
+            format!(
+                "`{}` ({}) filters nothing: Asterinas has no packet filter, so the NixOS firewall is off and every listening port is reachable",
+                leaf.dotted(),
+                leaf.place()
+            ),
+        )
+        .at(leaf.span.clone(), "not enforced")
+        .help(FIREWALL_HELP),
     );
 }

@@ -1,5 +1,6 @@
 //! `[system]` and `spec-version`: version, host name, time zone, locale, state version.
 
+use super::final_options::Origin;
 use super::{Context, names};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::CURRENT_SPEC_VERSION;
@@ -33,25 +34,17 @@ pub fn check(cx: &mut Context<'_>) {
             .help("use one label of letters, digits and `-`, such as \"web-01\""),
         );
     }
-    if let Some(timezone) = &system.timezone
-        && let Err(why) = timezone_problem(timezone)
-    {
-        let here = key_path![keys::SYSTEM, keys::TIMEZONE];
-        let mut diagnostic = Diagnostic::new(
-            Code::InvalidTimezone,
-            format!("`{}` is not a time zone: {why}", timezone.escape_debug()),
-        )
-        .at(cx.span(&here), "invalid time zone");
-        diagnostic = match closest_timezone(timezone) {
-            Some(best) => diagnostic
-                .help(format!("did you mean `{best}`?"))
-                .suggest(cx.span(&here), format!("\"{best}\"")),
-            None => diagnostic.help(
-                "use a tz database name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"",
-            ),
-        };
-        cx.report(diagnostic);
+    if let Some(timezone) = &system.timezone {
+        let here = cx.span(&key_path![keys::SYSTEM, keys::TIMEZONE]);
+        if let Some(diagnostic) = timezone_diagnostic(timezone, "", here.clone()) {
+            let best = closest_timezone(timezone);
+            cx.report(match best {
+                Some(best) => diagnostic.suggest(here, format!("\"{best}\"")),
+                None => diagnostic,
+            });
+        }
     }
+    raw_timezones(cx);
     if let Some(locale) = &system.locale
         && !locale_is_valid(locale)
     {
@@ -82,6 +75,49 @@ pub fn check(cx: &mut Context<'_>) {
             ),
         );
     }
+}
+
+/// `time.timeZone` as `[nixos]` or a module writes it: the same tz database check as
+/// `system.timezone` (NixOS itself only refuses spaces, and a misspelt zone leaves the machine
+/// on UTC).
+fn raw_timezones(cx: &mut Context<'_>) {
+    let zones: Vec<(String, String, Option<crate::diagnostic::Span>)> = cx
+        .leaves
+        .iter()
+        .filter(|l| !matches!(l.origin, Origin::Section(_)) && l.path == ["time", "timeZone"])
+        .filter_map(|l| Some((l.value.as_str()?.to_owned(), l.place(), l.span.clone())))
+        .collect();
+    for (zone, place, span) in zones {
+        if let Some(diagnostic) =
+            timezone_diagnostic(&zone, &format!(" (`time.timeZone` {place})"), span)
+        {
+            cx.report(diagnostic);
+        }
+    }
+}
+
+/// The error for a time zone the tz database does not have, with the closest name as help;
+/// `where_` follows the zone in the message.
+fn timezone_diagnostic(
+    zone: &str,
+    where_: &str,
+    span: Option<crate::diagnostic::Span>,
+) -> Option<Diagnostic> {
+    let why = timezone_problem(zone).err()?;
+    let diagnostic = Diagnostic::new(
+        Code::InvalidTimezone,
+        format!(
+            "`{}`{where_} is not a time zone: {why}",
+            zone.escape_debug()
+        ),
+    )
+    .at(span, "invalid time zone");
+    Some(match closest_timezone(zone) {
+        Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
+        None => diagnostic.help(
+            "use a tz database name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"",
+        ),
+    })
 }
 
 /// Every name in the IANA tz database that glibc (and so NixOS's `time.timeZone`) knows, from

@@ -1,5 +1,6 @@
 //! HTTPS for `[services.nginx]` sites: a Let's Encrypt certificate (`acme = true`) or the site's
-//! own (`certificate` + `certificate-key`).
+//! own (`certificate` + `certificate-key`); and virtual hosts that `[nixos]` or a module gives
+//! `enableACME = true`, which need the same account.
 //!
 //! Everything NixOS would refuse at evaluation (an ACME certificate without an account e-mail or
 //! without the accepted terms: security/acme/default.nix asserts both) or nginx would refuse at
@@ -9,18 +10,14 @@
 //! under Asterinas?) is a warning that says so.
 
 use super::Context;
+use super::final_options::{Leaf, Origin};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::{HttpMode, Nginx, NginxSite, keys};
 use crate::tree::key_path;
 use std::net::IpAddr;
 
-/// Why ACME is untested on Asterinas NixOS when the distro catalog has no `acme` row to say it.
-const ACME_UNTESTED: &str = "nobody has run the ACME client (lego) on Asterinas NixOS yet: \
-it runs from a systemd service and a daily systemd timer under systemd's sandboxing \
-(SystemCallFilter= needs seccomp, which the Asterinas kernel lacks, so systemd skips the filter), \
-and Let's Encrypt's HTTP-01 challenge must reach this machine on port 80 under the site's name";
-
 pub fn check(cx: &mut Context<'_>) {
+    raw_acme(cx);
     let Some(nginx) = cx.spec.services.nginx.as_ref().filter(|n| n.enable) else {
         return;
     };
@@ -169,18 +166,22 @@ fn reachable(
     }
 }
 
-/// The status of ACME on Asterinas NixOS, from the distro catalog's `acme` row when it has one.
+/// The status of ACME on Asterinas NixOS, from the distro catalog's `acme` row.
 fn untested(cx: &mut Context<'_>, at: Option<crate::diagnostic::Span>) {
     if cx.spec.services.allow_untested.iter().any(|a| a == "acme") {
         return;
     }
-    let row = aster_distro::catalog().service("acme");
-    if row.is_some_and(|r| r.status == aster_distro::Status::Verified) {
+    let Some(row) = aster_distro::catalog()
+        .service("acme")
+        .filter(|r| r.status != aster_distro::Status::Verified)
+    else {
         return;
-    }
+    };
     let why = row
-        .and_then(|r| r.note.clone().or_else(|| r.reason.clone()))
-        .unwrap_or_else(|| ACME_UNTESTED.to_owned());
+        .note
+        .clone()
+        .or_else(|| row.reason.clone())
+        .unwrap_or_default();
     cx.report(
         Diagnostic::new(
             Code::UntestedService,
@@ -191,6 +192,70 @@ fn untested(cx: &mut Context<'_>, at: Option<crate::diagnostic::Span>) {
             "{why}\nif lego fails there, nginx keeps serving the temporary self-signed certificate, which browsers refuse; add `allow-untested = [\"acme\"]` under [services] to accept it"
         )),
     );
+}
+
+/// True when the output asks for an ACME certificate: an nginx site with `acme = true`, a
+/// virtual host with `enableACME = true` or a `security.acme.certs` entry, whoever wrote it.
+pub(super) fn acme_in_use(cx: &Context<'_>) -> bool {
+    cx.leaves.iter().any(|l| {
+        l.path.last().is_some_and(|last| last == "enableACME") && l.is_true()
+            || l.under(&["security", "acme", "certs", "*"])
+    })
+}
+
+/// ACME asked for through `[nixos]` or a module (`services.nginx.virtualHosts.<name>.enableACME`):
+/// the same account errors NixOS's assertions would raise, and the same "untested" warning as a
+/// site's `acme = true`. A `security.acme.certs` entry gets its warning from the modules check.
+fn raw_acme(cx: &mut Context<'_>) {
+    let Some(first) = cx
+        .leaves
+        .iter()
+        .find(|l| {
+            !matches!(l.origin, Origin::Section(_))
+                && l.path.last().is_some_and(|last| last == "enableACME")
+                && l.is_true()
+        })
+        .cloned()
+    else {
+        return;
+    };
+    let certs = cx.leaves.iter().any(|l| {
+        !matches!(l.origin, Origin::Section(_)) && l.under(&["security", "acme", "certs", "*"])
+    });
+    if !certs {
+        untested(cx, first.span.clone());
+    }
+    let set = |cx: &Context<'_>, wanted: &dyn Fn(&Leaf) -> bool| cx.leaves.iter().any(wanted);
+    let terms = set(cx, &|l| {
+        l.path == ["security", "acme", "acceptTerms"] && l.is_true()
+    });
+    let email = set(cx, &|l| {
+        (l.path == ["security", "acme", "defaults", "email"]
+            || l.under(&["security", "acme", "certs", "*", "email"]))
+            && l.value.as_str().is_some_and(|e| !e.is_empty())
+    });
+    let option = first.dotted();
+    let place = first.place();
+    if !email {
+        cx.report(
+            Diagnostic::new(
+                Code::AcmeAccount,
+                format!("`{option}` ({place}) asks for a Let's Encrypt certificate, but no account e-mail is set"),
+            )
+            .at(first.span.clone(), "needs an account e-mail")
+            .help("add `\"security.acme.defaults.email\" = \"you@example.org\"` to [nixos]; NixOS refuses ACME without it, and Let's Encrypt writes to it before a certificate expires"),
+        );
+    }
+    if !terms {
+        cx.report(
+            Diagnostic::new(
+                Code::AcmeAccount,
+                format!("`{option}` ({place}) asks for a Let's Encrypt certificate, but their terms of service are not accepted"),
+            )
+            .at(first.span.clone(), "needs `security.acme.acceptTerms = true`")
+            .help("read https://letsencrypt.org/repository/, then add `\"security.acme.acceptTerms\" = true` to [nixos]; NixOS refuses ACME without it"),
+        );
+    }
 }
 
 /// A name Let's Encrypt issues for: a public DNS name with a dot, not an address, not a wildcard
@@ -307,6 +372,13 @@ fn email_address(email: &str) -> Result<(), &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_catalog_has_an_acme_row() {
+        let row = aster_distro::catalog().service("acme").expect("acme");
+        assert_eq!(row.status, aster_distro::Status::Untested);
+        assert!(row.note.as_deref().is_some_and(|n| n.contains("port 80")));
+    }
 
     #[test]
     fn public_names_are_told_apart_from_local_ones() {

@@ -108,6 +108,7 @@ codes! {
     "AC0320" MultiLine Error Meaning "a value that must be a single line",
     "AC0321" IgnoredSetting Warning Meaning "a setting that has no effect as written",
     "AC0322" InvalidFileName Error Meaning "a name that is used as a file name but is not a safe one",
+    "AC0323" DesktopConsole Warning Meaning "a desktop whose kernel console is not on its screen",
     "AC0330" InvalidModule Error Meaning "an imported module that is not valid Nix or names files that cannot travel with it",
     "AC0331" VersionWithoutSource Error Meaning "an override that changes a package's version but not its source",
     "AC0332" UnusableSshKey Error Meaning "an SSH key that is a placeholder or cannot log anyone in",

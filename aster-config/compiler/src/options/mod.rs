@@ -215,10 +215,9 @@ fn services(spec: &Spec) -> Vec<Section> {
         let mut bindings = vec![set(table::SERVICES_OPENSSH_ENABLE, Expr::Bool(ssh.enable))];
         if ssh.enable {
             bindings.push(set(table::SERVICES_OPENSSH_PORTS, ports(&ssh.ports)));
-            bindings.push(set(
-                table::SERVICES_OPENSSH_OPEN_FIREWALL,
-                Expr::Bool(ssh.open_firewall),
-            ));
+            // No services.openssh.openFirewall: it only adds the ports to the firewall, which
+            // is always off on Asterinas (no packet filter); the check warns when the spec
+            // counts on it.
             bindings.push(set(
                 table::SERVICES_OPENSSH_SETTINGS_PASSWORD_AUTHENTICATION,
                 Expr::Bool(ssh.password_authentication),
@@ -587,10 +586,12 @@ pub fn service_tcp_ports(spec: &Spec) -> Vec<(u16, ServiceName)> {
     ports
 }
 
-/// `[networking]` — networking.nameservers and networking.useDHCP (tasks/network-interfaces.nix),
+/// `[networking]` — networking.nameservers (tasks/network-interfaces.nix),
 /// networking.firewall.enable (services/networking/firewall.nix) and
 /// environment.etc."resolv.conf" (system/etc/etc.nix): resolvconf is off on Asterinas NixOS, so
-/// the name servers are written to /etc/resolv.conf directly.
+/// the name servers are written to /etc/resolv.conf directly. Nothing is written for DHCP: the
+/// distro module turns it off (no packet sockets; the kernel sets the interface's address), and
+/// `dhcp = true` is refused by the check.
 fn networking(spec: &Spec) -> Section {
     let net = &spec.networking;
     let mut bindings = Vec::new();
@@ -623,9 +624,8 @@ fn networking(spec: &Spec) -> Section {
             ),
         ));
     }
-    bindings.push(set(table::NETWORKING_USE_DHCP, Expr::Bool(net.dhcp)));
-    // Static addresses and the gateway are refused by the check (no udev device units, no
-    // network-setup.service on Asterinas), so they never reach the output. The firewall is
+    // DHCP, static addresses and the gateway are refused by the check (the kernel sets its
+    // interfaces' addresses itself), so they never reach the output. The firewall is
     // always off: the kernel has no packet filter, and firewall.service would fail at boot;
     // the check warns when the spec opens ports or asks for the firewall.
     bindings.push(commented(

@@ -31,6 +31,8 @@ pub const BIND: &str = "bind";
 pub const DESCRIPTION: &str = "description";
 /// `desktop`
 pub const DESKTOP: &str = "desktop";
+/// `dhcp`
+pub const DHCP: &str = "dhcp";
 /// `docker`
 pub const DOCKER: &str = "docker";
 /// `docker-compat`
@@ -165,6 +167,7 @@ mod tests {
             super::BIND,
             super::DESCRIPTION,
             super::DESKTOP,
+            super::DHCP,
             super::DOCKER,
             super::DOCKER_COMPAT,
             super::FEATURES,

@@ -1,4 +1,6 @@
-//! `[networking]`: name servers, firewall, DHCP and static IPv4 addresses.
+//! `[networking]`: name servers, and the keys a NixOS user expects here (firewall, DHCP, static
+//! IPv4 addresses) that the Asterinas kernel cannot carry out: they are kept so that specs written
+//! for other machines read, and the checks say what each one does on Asterinas NixOS.
 
 use super::value::{Ipv4Cidr, Parsed};
 use schemars::JsonSchema;
@@ -7,54 +9,40 @@ use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 
 /// Network settings.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Networking {
     /// DNS servers, e.g. `["1.1.1.1"]`. Written to `/etc/resolv.conf` directly, because
     /// resolvconf is off on Asterinas NixOS.
     pub nameservers: Vec<Parsed<IpAddr>>,
-    /// Get addresses by DHCP on every interface without a static address.
+    /// DHCP cannot run on Asterinas NixOS, so this stays `false` (the default); `true` is an
+    /// error. The kernel has no packet sockets, which DHCP clients need, and it gives its
+    /// virtio-net interface the fixed address 10.0.2.15/24 with the gateway 10.0.2.2 (QEMU's
+    /// user networking) itself.
     pub dhcp: bool,
-    /// The packet filter.
+    /// The firewall. Asterinas has no packet filter, so the NixOS firewall is always off and
+    /// every listening port is reachable; these keys filter nothing (a warning says so).
     pub firewall: Firewall,
     /// Static IPv4 addresses by interface name: `interfaces.eth0.addresses = ["192.168.1.10/24"]`.
+    /// Refused on Asterinas NixOS: the kernel sets its interfaces' addresses itself.
     pub interfaces: BTreeMap<String, Interface>,
-    /// The default IPv4 gateway, e.g. `"192.168.1.1"`.
+    /// The default IPv4 gateway, e.g. `"192.168.1.1"`. Refused on Asterinas NixOS: the kernel
+    /// sets the gateway (10.0.2.2) itself.
     pub gateway: Option<Parsed<Ipv4Addr>>,
 }
 
-impl Default for Networking {
-    fn default() -> Self {
-        Self {
-            nameservers: Vec::new(),
-            dhcp: true,
-            firewall: Firewall::default(),
-            interfaces: BTreeMap::new(),
-            gateway: None,
-        }
-    }
-}
-
-/// The firewall.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+/// The firewall: nothing on Asterinas NixOS, which has no packet filter.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Firewall {
-    /// Filter incoming traffic (on by default).
+    /// Asterinas has no packet filter, so the NixOS firewall is always off (the default,
+    /// `false`); `true` filters nothing and is a warning.
     pub enable: bool,
-    /// TCP ports open to the network, besides those services open themselves.
+    /// TCP ports a firewall would open. Every listening port is reachable on Asterinas NixOS
+    /// whatever this says, so a non-empty list is a warning.
     pub allowed_tcp_ports: Vec<u16>,
-    /// UDP ports open to the network.
+    /// UDP ports a firewall would open; like `allowed-tcp-ports`, a warning on Asterinas NixOS.
     pub allowed_udp_ports: Vec<u16>,
-}
-
-impl Default for Firewall {
-    fn default() -> Self {
-        Self {
-            enable: true,
-            allowed_tcp_ports: Vec::new(),
-            allowed_udp_ports: Vec::new(),
-        }
-    }
 }
 
 /// Static addresses of one interface.

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct System {
-    /// The machine's host name: one DNS label of letters, digits and `-`, at most 63 characters
-    /// (an empty string takes the name from DHCP).
+    /// The machine's host name: one DNS label of letters, digits and `-`, at most 63 characters.
+    /// An empty string sets none, and no DHCP client runs on Asterinas NixOS to supply one, so
+    /// the machine keeps the built-in name systemd falls back to.
     pub hostname: String,
     /// Time zone from the tz database, e.g. `"Europe/Berlin"` or `"UTC"`. Unset means UTC.
     pub timezone: Option<String>,

@@ -17,6 +17,7 @@ pub fn check(cx: &mut Context<'_>) {
     kernel::check(cx);
     forced::check(cx);
     modules::check(cx);
+    modules::unused_allowances(cx);
 }
 
 /// The sentence a kernel capability id stands for, e.g. "PID namespaces (unsupported): …".

@@ -20,8 +20,8 @@ fn packages(cx: &mut Context<'_>) {
     let spec = cx.spec;
     for (index, attr) in spec.packages.install.iter().enumerate() {
         let here = key_path![keys::PACKAGES, keys::INSTALL, index];
-        if crate::check::names::attr_path(attr).is_err() {
-            continue; // already reported as a malformed attribute path
+        if crate::check::names::attr_path(attr).is_err() || attr.starts_with("pkgs.") {
+            continue; // already reported as a malformed attribute path or a `pkgs.` prefix
         }
         let entry = catalog().package(attr);
         match entry.map(|p| p.status) {
@@ -231,24 +231,6 @@ fn services(cx: &mut Context<'_>) {
                 );
             }
             _ => {}
-        }
-    }
-    for (index, name) in spec.services.allow_untested.iter().enumerate() {
-        let desktop = name == "xfce" && spec.desktop.is_some();
-        let enabled = spec.services.enabled().iter().any(|s| s.as_str() == name);
-        if !desktop && !enabled {
-            cx.report(
-                Diagnostic::new(
-                    Code::IgnoredSetting,
-                    format!(
-                        "`{name}` is in `services.allow-untested` but is not an enabled service"
-                    ),
-                )
-                .at(
-                    cx.span(&key_path![keys::SERVICES, keys::ALLOW_UNTESTED, index]),
-                    "not enabled",
-                ),
-            );
         }
     }
 }
