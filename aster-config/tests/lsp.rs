@@ -161,17 +161,75 @@ fn snapshot(name: &str, value: &Value, dir: &Path) {
 }
 
 fn spec_folder() -> (tempfile::TempDir, String, String) {
+    spec_folder_with("system.toml")
+}
+
+/// A temporary copy of `tests/fixtures/lsp`, and the URI and text of its spec `name`.
+fn spec_folder_with(name: &str) -> (tempfile::TempDir, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let dir_path = dir.path().canonicalize().unwrap();
-    for name in ["system.toml", "extra.nix"] {
+    std::fs::create_dir(dir_path.join("patches")).unwrap();
+    for file in [
+        "system.toml",
+        "services.toml",
+        "extra.nix",
+        "patches/fix.patch",
+    ] {
         std::fs::copy(
-            root().join("tests/fixtures/lsp").join(name),
-            dir_path.join(name),
+            root().join("tests/fixtures/lsp").join(file),
+            dir_path.join(file),
         )
         .unwrap();
     }
-    let text = std::fs::read_to_string(dir_path.join("system.toml")).unwrap();
-    (dir, uri_of(&dir_path.join("system.toml")), text)
+    let text = std::fs::read_to_string(dir_path.join(name)).unwrap();
+    (dir, uri_of(&dir_path.join(name)), text)
+}
+
+/// The labels of a completion answer.
+fn labels(response: &Value) -> Vec<String> {
+    response["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no completion list: {response}"))
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The codes of a `publishDiagnostics` notification's parameters.
+fn codes(published: &Value) -> Vec<String> {
+    published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+impl Client {
+    /// An initialized client.
+    fn initialized() -> Self {
+        let mut client = Self::start();
+        client.request("initialize", json!({"capabilities": {}}));
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    /// Opens (or replaces) the document at `uri` and returns its diagnostics.
+    fn open(&mut self, uri: &str, text: &str) -> Value {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "toml", "version": 1, "text": text}}),
+        );
+        self.diagnostics()
+    }
+
+    /// A request at the first `needle` (plus `shift`) of `text` in the document at `uri`.
+    fn at(&mut self, method: &str, uri: &str, text: &str, needle: &str, shift: usize) -> Value {
+        self.request(
+            method,
+            json!({"textDocument": {"uri": uri}, "position": position(text, needle, shift)}),
+        )
+    }
 }
 
 #[test]
@@ -527,4 +585,237 @@ fn package_completion_offers_names_from_the_cached_nixpkgs_index() {
     assert_eq!(items.iter().filter(|i| i["label"] == "vim").count(), 1);
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
+}
+
+/// Hover on a service, a kernel parameter and a kernel feature; kernel-feature completion; the
+/// fix that accepts an untested service; formatting that changes something, also as a code
+/// action; go to definition on a patch.
+#[test]
+fn services_kernel_facts_fixes_and_formatting() {
+    let (dir, uri, text) = spec_folder_with("services.toml");
+    let dir_path = dir.path().canonicalize().unwrap();
+    let mut client = Client::initialized();
+    let opened = client.open(&uri, &text);
+    assert!(codes(&opened).contains(&"AC0404".to_owned()), "{opened}");
+
+    for (name, needle) in [
+        ("hover_service", "openssh]"),
+        ("hover_kernel_param", "i8042"),
+        ("hover_kernel_feature", "cvm_guest"),
+    ] {
+        let hover = client.at("textDocument/hover", &uri, &text, needle, 2);
+        snapshot(name, &hover["result"], &dir_path);
+    }
+
+    let edited = text.replace("\"cvm_guest\"", "\"");
+    client.open(&uri, &edited);
+    let features = labels(&client.at(
+        "textDocument/completion",
+        &uri,
+        &edited,
+        "features = [\"",
+        13,
+    ));
+    snapshot("completion_kernel_features", &json!(features), &dir_path);
+    // A single-value enum written as a bare `const` in the schema is still offered.
+    let desktop = format!("{text}\n[desktop]\nenvironment = ");
+    client.open(&uri, &desktop);
+    let environments = labels(&client.at(
+        "textDocument/completion",
+        &uri,
+        &desktop,
+        "environment = ",
+        14,
+    ));
+    assert_eq!(environments, ["\"xfce\""]);
+    client.open(&uri, &text);
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": position(&text, "openssh]", 0), "end": position(&text, "openssh]", 7)},
+            "context": {"diagnostics": []},
+        }),
+    );
+    let summary: Vec<Value> = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let edits = &a["edit"]["changes"][uri.as_str()];
+            json!({"title": a["title"], "kind": a["kind"], "new_text": edits[0]["newText"]})
+        })
+        .collect();
+    snapshot("code_actions_service", &json!(summary), &dir_path);
+
+    let formatting = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    let edits = formatting["result"].as_array().unwrap();
+    assert_eq!(edits.len(), 1, "{formatting}");
+    assert_ne!(edits[0]["newText"], json!(text), "{formatting}");
+    snapshot("formatting", &formatting["result"], &dir_path);
+    assert!(
+        summary
+            .iter()
+            .any(|a| a["kind"] == "source" && a["new_text"] == edits[0]["newText"]),
+        "the format code action makes the same edit: {summary:?}"
+    );
+
+    let patch = client.at(
+        "textDocument/definition",
+        &uri,
+        &text,
+        "patches/fix.patch",
+        3,
+    );
+    snapshot("definition_patch", &patch["result"], &dir_path);
+    assert_eq!(client.finish(), 0);
+}
+
+/// A fleet file is read with the fleet schema: hover documents its keys and completion offers
+/// them; inside a host's `settings` the spec schema and the catalogs take over.
+#[test]
+fn a_fleet_file_gets_fleet_hover_and_completion() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir_path = dir.path().canonicalize().unwrap();
+    let uri = uri_of(&dir_path.join("fleet.toml"));
+    let text = std::fs::read_to_string(root().join("examples/fleet/fleet.toml")).unwrap();
+    let mut client = Client::initialized();
+    client.open(&uri, &text);
+
+    let hover = client.at("textDocument/hover", &uri, &text, "rollback-timeout", 3);
+    snapshot("fleet_hover_deploy_key", &hover["result"], &dir_path);
+    let on_setting = client.at("textDocument/hover", &uri, &text, "install = [\"strace", 2);
+    let value = on_setting["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        value.contains("`host.settings.packages.install`")
+            && value.contains("nixpkgs attribute paths to install"),
+        "spec documentation inside a host's settings: {on_setting}"
+    );
+    let on_package = client.at("textDocument/hover", &uri, &text, "\"strace\"", 2);
+    let value = on_package["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(value.contains("**package `strace`**"), "{on_package}");
+
+    let complete = |client: &mut Client, edited: &str, needle: &str, shift: usize| {
+        client.open(&uri, edited);
+        labels(&client.at("textDocument/completion", &uri, edited, needle, shift))
+    };
+    let top = complete(
+        &mut client,
+        &text.replace("description =", "des\ndescription ="),
+        "des\n",
+        3,
+    );
+    snapshot("fleet_completion_top_level", &json!(top), &dir_path);
+    let deploy = complete(
+        &mut client,
+        &text.replace("rollback-timeout = 120", "ro"),
+        "\nro\n",
+        3,
+    );
+    assert_eq!(deploy, ["rollback-timeout"]);
+    let host = complete(&mut client, &text.replace("port = 2222", "po"), "\npo\n", 3);
+    assert!(
+        host.contains(&"port".to_owned()) && host.contains(&"health".to_owned()),
+        "{host:?}"
+    );
+    let in_settings = complete(
+        &mut client,
+        &text.replace("install = [\"strace\"]", "install = [\"vi"),
+        "[\"vi",
+        4,
+    );
+    assert!(in_settings.contains(&"vim".to_owned()), "{in_settings:?}");
+    let sections = complete(&mut client, &text.replace("[deploy]", "[ho"), "[ho", 3);
+    for expected in [
+        "host",
+        "host.health",
+        "host.settings",
+        "host.settings.services.openssh",
+    ] {
+        assert!(
+            sections.contains(&expected.to_owned()),
+            "{expected}: {sections:?}"
+        );
+    }
+    assert!(!sections.contains(&"system".to_owned()), "{sections:?}");
+    assert_eq!(client.finish(), 0);
+}
+
+/// Editors start the server for every TOML file: one that is neither a spec nor a fleet file
+/// gets no diagnostics and no answers, and a file that stops being a spec loses its diagnostics.
+#[test]
+fn other_toml_files_get_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = uri_of(&dir.path().join("Cargo.toml"));
+    let cargo = "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
+                 [dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\n";
+    let mut client = Client::initialized();
+    let published = client.open(&uri, cargo);
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+    let hover = client.at("textDocument/hover", &uri, cargo, "name", 1);
+    assert_eq!(hover["result"], Value::Null, "{hover}");
+    let completion = client.at("textDocument/completion", &uri, cargo, "edition", 0);
+    assert_eq!(completion["result"], json!([]), "{completion}");
+    let formatting = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    assert_eq!(formatting["result"], json!([]), "{formatting}");
+
+    // A spec (by its keys) with a typo is reported; once the spec's keys are gone, nothing is.
+    let spec_uri = uri_of(&dir.path().join("notes.toml"));
+    let spec = client.open(&spec_uri, "spec-version = 1\n[system]\nhostnme = \"a\"\n");
+    assert!(codes(&spec).contains(&"AC0201".to_owned()), "{spec}");
+    let other = client.open(&spec_uri, "[notes]\nhostnme = \"a\"\n");
+    assert_eq!(other["diagnostics"], json!([]), "{other}");
+    assert_eq!(client.finish(), 0);
+}
+
+/// A document change larger than the server reads in one message: the document's old text and
+/// diagnostics are dropped and it gets the one `AC0103` diagnostic; a request that large gets an
+/// invalid-request error with its own id. The server answers on.
+#[test]
+fn a_message_past_the_cap_leaves_one_size_diagnostic() {
+    let (_dir, uri, text) = spec_folder();
+    let mut client = Client::initialized();
+    let opened = client.open(&uri, &text);
+    assert!(codes(&opened).contains(&"AC0201".to_owned()), "{opened}");
+    let huge = format!("{text}{}", "# padding\n".repeat(900_000));
+    assert!(huge.len() > 8 * 1024 * 1024);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": huge}]}),
+    );
+    let published = client.diagnostics();
+    assert_eq!(published["uri"], json!(uri), "{published}");
+    assert_eq!(codes(&published), ["AC0103"], "{published}");
+    let hover = client.at("textDocument/hover", &uri, &text, "hostnme", 2);
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        !value.contains("AC0201"),
+        "the old text's diagnostics are gone: {hover}"
+    );
+
+    let id = client.next_id;
+    client.next_id += 1;
+    client.send(
+        &json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
+        "params": {"padding": huge}}),
+    );
+    let refused = client.response_to(&json!(id));
+    assert_eq!(refused["error"]["code"], -32600, "{refused}");
+
+    let reopened = client.open(&uri, &text);
+    assert_eq!(reopened, opened, "a normal change is checked again");
+    assert_eq!(client.finish(), 0);
 }
