@@ -202,7 +202,7 @@ fn decorate(text: &str, choices: &[u8]) -> String {
 }
 
 fn decorate_table(table: &mut Table, next: &mut impl Iterator<Item = u8>, count: &mut usize) {
-    if !table.is_implicit() && !table.is_dotted() && next.next().unwrap_or(0) % 2 == 0 {
+    if !table.is_implicit() && !table.is_dotted() && next.next().unwrap_or(0).is_multiple_of(2) {
         *count += 1;
         table
             .decor_mut()
