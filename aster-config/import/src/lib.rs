@@ -15,6 +15,7 @@
 //! its own guesses, so it sits above `aster-compiler` like the CLI does.
 
 mod mapping;
+mod names;
 pub mod nix;
 mod overlay;
 mod scope;

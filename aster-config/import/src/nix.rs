@@ -8,9 +8,10 @@
 //! A body wrapped in `let … in` or `with …;` is read the same way ([`crate::scope`]): a value
 //! that may use what the wrappers bring into scope counts as something else.
 
+use crate::names::{attr_name, static_string};
 use crate::scope::{Scope, Wrapper};
 use aster_compiler::{Code, Diagnostic};
-use rnix::ast::{self, AstToken, HasEntry, InterpolPart, LiteralKind};
+use rnix::ast::{self, AstToken, HasEntry, LiteralKind};
 use rowan::ast::AstNode;
 use std::ops::Range;
 
@@ -209,26 +210,6 @@ pub fn read(text: &str) -> Result<Module, Vec<Diagnostic>> {
     }
     flatten(&set, &[], &scope, &mut module);
     Ok(module)
-}
-
-/// The name of one attribute-path part, when it is static.
-pub(crate) fn attr_name(attr: &ast::Attr) -> Option<String> {
-    match attr {
-        ast::Attr::Ident(ident) => Some(ident.syntax().to_string()),
-        ast::Attr::Str(string) => static_string(string),
-        ast::Attr::Dynamic(_) => None,
-    }
-}
-
-fn static_string(string: &ast::Str) -> Option<String> {
-    let mut text = String::new();
-    for part in string.normalized_parts() {
-        match part {
-            InterpolPart::Literal(literal) => text.push_str(&literal),
-            InterpolPart::Interpolation(_) => return None,
-        }
-    }
-    Some(text)
 }
 
 fn flatten(set: &ast::AttrSet, prefix: &[String], scope: &Scope, module: &mut Module) {

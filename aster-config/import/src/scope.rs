@@ -117,7 +117,7 @@ impl Scope {
                     match binding
                         .attrpath()
                         .and_then(|p| p.attrs().next())
-                        .and_then(|a| crate::nix::attr_name(&a))
+                        .and_then(|a| crate::names::attr_name(&a))
                     {
                         Some(name) => names.push(name),
                         None => self.computed_let_name = true,
@@ -125,7 +125,7 @@ impl Scope {
                 }
                 ast::Entry::Inherit(inherit) => {
                     for attr in inherit.attrs() {
-                        match crate::nix::attr_name(&attr) {
+                        match crate::names::attr_name(&attr) {
                             Some(name) => names.push(name),
                             None => self.computed_let_name = true,
                         }

@@ -37,8 +37,11 @@ pub fn check(path: &Path, text: &str) -> Checked {
         diagnostics.push(diagnostic);
     }
     Checked {
+        source: None,
+        spec: None,
+        attachments: aster_compiler::Attachments::default(),
         diagnostics,
-        ..crate::document::nothing_checked()
+        package_lookup: aster_compiler::PackageLookup::NotRequested,
     }
 }
 
