@@ -272,6 +272,22 @@ fn the_comment_reader_skips_strings() {
     assert_eq!(comments(text), ["# yes 1", "# yes 2"]);
 }
 
+/// The project's own examples are in the canonical layout: `fmt --check examples/*.toml` passes.
+#[test]
+fn the_examples_are_formatted() {
+    let files = toml_files(&root().join("examples"));
+    assert!(files.len() >= 6, "examples went missing");
+    let mut args = vec!["fmt", "--check"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    let output = aster_config(&args);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "run `aster-config fmt examples/*.toml`:\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
+
 #[test]
 fn a_messy_spec_is_formatted_with_its_comments() {
     let dir = tempfile::tempdir().unwrap();
