@@ -5,7 +5,9 @@
 //! again — and the second `configuration.nix` must equal the first apart from the header (which
 //! names the spec and its hash). Fixtures (`tests/fixtures/import/`): a hand-written
 //! configuration with sections, derived options, `[nixos]` data and a kept module, snapshotted
-//! (spec, module and report); a file that is not Nix and one whose body is a `let`, each a coded
+//! (spec, module and report); one whose body is wrapped in `let … in` and `with pkgs;`, split
+//! the same way with the wrappers kept in the module; a file that is not Nix, one cut short (one
+//! error, not one per cascade) and one whose body is computed (`lib.mkMerge`), each a coded
 //! diagnostic with its span and nothing written.
 
 mod common;
@@ -84,11 +86,13 @@ fn snapshot(name: &str, text: &str) {
     });
 }
 
-#[test]
-fn a_hand_written_configuration_is_split_and_reported() {
+/// Imports `fixture` (with `extra` files beside it) into a temporary folder; snapshots the
+/// report, the spec and the module as `NAME_report`, `NAME_spec`, `NAME_module`, checks the spec
+/// and that a second import refuses to overwrite it.
+fn imported(fixture: &str, extra: &[&str], name: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("configuration.nix");
-    for file in ["configuration.nix", "motd"] {
+    let config = dir.path().join(fixture);
+    for file in std::iter::once(&fixture).chain(extra) {
         std::fs::copy(
             root().join("tests/fixtures/import").join(file),
             dir.path().join(file),
@@ -102,13 +106,13 @@ fn a_hand_written_configuration_is_split_and_reported() {
         &String::from_utf8_lossy(&output.stderr),
         &[(dir.path(), "[DIR]")],
     );
-    snapshot("configuration_report", &report);
+    snapshot(&format!("{name}_report"), &report);
     snapshot(
-        "configuration_spec",
+        &format!("{name}_spec"),
         &std::fs::read_to_string(&spec).unwrap(),
     );
     snapshot(
-        "configuration_module",
+        &format!("{name}_module"),
         &std::fs::read_to_string(dir.path().join(aster_import::MODULE_FILE)).unwrap(),
     );
     // The spec it wrote checks (the kept module is beside it).
@@ -117,6 +121,19 @@ fn a_hand_written_configuration_is_split_and_reported() {
     // It never overwrites.
     let again = import_to(&config, &spec);
     assert_eq!(again.status.code(), Some(2), "{again:?}");
+}
+
+#[test]
+fn a_hand_written_configuration_is_split_and_reported() {
+    imported("configuration.nix", &["motd"], "configuration");
+}
+
+/// `let … in` and `with pkgs;` around the body: plain settings that do not use them become spec
+/// data; the rest, the `inherit` included, stays in the module under the same wrappers, and the
+/// report says so line by line.
+#[test]
+fn a_body_in_let_and_with_is_split_and_its_wrappers_kept_in_the_module() {
+    imported("let-with-body.nix", &[], "let_with_body");
 }
 
 fn refused(fixture: &str, code: &str) {
@@ -141,8 +158,13 @@ fn a_file_that_is_not_nix_is_a_diagnostic_with_its_span() {
 }
 
 #[test]
+fn a_file_cut_short_is_one_diagnostic() {
+    refused("cut-short.nix", "AC0601");
+}
+
+#[test]
 fn a_computed_module_is_a_diagnostic_with_its_span() {
-    refused("let-body.nix", "AC0602");
+    refused("merge-body.nix", "AC0602");
 }
 
 /// The Nix blocks of a diagnostic page: the one that triggers it, then the fixed one.

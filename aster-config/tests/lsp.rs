@@ -6,173 +6,17 @@
 //! snapshots the answers (`tests/snapshots/lsp/`, the temporary folder's path scrubbed). A second
 //! session sends what a broken client sends: a body that is not JSON, a message that is not
 //! JSON-RPC, an unknown method, a request before `initialize`, and a file past the size cap.
+//! Others cover a spec's catalog facts, fixes and formatting edits; a fleet file's diagnostics,
+//! hover and completion; silence on other TOML (a `Cargo.toml`); and a document change past the
+//! message cap. The client itself is in `lsp/client.rs`.
 
+#[path = "lsp/client.rs"]
+mod client;
 mod common;
 
+use client::{Client, codes, labels, position, snapshot, spec_folder, spec_folder_with, uri_of};
 use common::root;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-
-/// A client on the real binary.
-struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
-    next_id: i64,
-    /// Notifications received while waiting for a response.
-    notifications: Vec<Value>,
-}
-
-impl Client {
-    /// A server that sees no nixpkgs cache, so its completions are the same on every machine.
-    fn start() -> Self {
-        Self::start_with_cache(&std::env::temp_dir().join("aster-config-lsp-test-no-cache"))
-    }
-
-    /// A server whose nixpkgs cache (`XDG_CACHE_HOME`) is `cache`.
-    fn start_with_cache(cache: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_aster-config"))
-            .arg("lsp")
-            .env("XDG_CACHE_HOME", cache)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start aster-config lsp");
-        let stdin = child.stdin.take().unwrap();
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        Self {
-            child,
-            stdin,
-            stdout,
-            next_id: 1,
-            notifications: Vec::new(),
-        }
-    }
-
-    fn send_raw(&mut self, body: &[u8]) {
-        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
-        self.stdin.write_all(body).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn send(&mut self, message: &Value) {
-        self.send_raw(message.to_string().as_bytes());
-    }
-
-    fn receive(&mut self) -> Value {
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            assert!(
-                self.stdout.read_line(&mut line).unwrap() > 0,
-                "the server closed its output"
-            );
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(value) = line.strip_prefix("Content-Length: ") {
-                length = value.parse().unwrap();
-            }
-        }
-        let mut body = vec![0; length];
-        self.stdout.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        let mut message = json!({"jsonrpc": "2.0", "method": method});
-        message["params"] = params;
-        self.send(&message);
-    }
-
-    /// Sends a request and returns its response, keeping notifications that come first.
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        let mut message = json!({"jsonrpc": "2.0", "id": id, "method": method});
-        message["params"] = params;
-        self.send(&message);
-        self.response_to(&json!(id))
-    }
-
-    fn response_to(&mut self, id: &Value) -> Value {
-        loop {
-            let message = self.receive();
-            if message.get("method").is_some() {
-                self.notifications.push(message);
-            } else {
-                assert_eq!(message.get("id"), Some(id), "{message}");
-                return message;
-            }
-        }
-    }
-
-    /// The next `publishDiagnostics` notification.
-    fn diagnostics(&mut self) -> Value {
-        if let Some(at) = self
-            .notifications
-            .iter()
-            .position(|n| n["method"] == "textDocument/publishDiagnostics")
-        {
-            return self.notifications.remove(at)["params"].clone();
-        }
-        loop {
-            let message = self.receive();
-            if message["method"] == "textDocument/publishDiagnostics" {
-                return message["params"].clone();
-            }
-            self.notifications.push(message);
-        }
-    }
-
-    fn finish(mut self) -> i32 {
-        let response = self.request("shutdown", Value::Null);
-        assert_eq!(response["result"], Value::Null, "{response}");
-        self.notify("exit", Value::Null);
-        drop(self.stdin);
-        self.child.wait().unwrap().code().unwrap()
-    }
-}
-
-fn uri_of(path: &Path) -> String {
-    format!("file://{}", path.display())
-}
-
-/// `{ line, character }` of the first `needle` in `text`, plus `shift` characters.
-fn position(text: &str, needle: &str, shift: usize) -> Value {
-    let at = text.find(needle).unwrap_or_else(|| panic!("no `{needle}`")) + shift;
-    let line = text[..at].matches('\n').count();
-    let column = at - text[..at].rfind('\n').map_or(0, |n| n + 1);
-    json!({"line": line, "character": column})
-}
-
-fn snapshot(name: &str, value: &Value, dir: &Path) {
-    let text = serde_json::to_string_pretty(value)
-        .unwrap()
-        .replace(&dir.display().to_string(), "[DIR]")
-        .replace(env!("CARGO_PKG_VERSION"), "[VERSION]");
-    insta::with_settings!({snapshot_path => root().join("tests/snapshots/lsp"), prepend_module_to_snapshot => false}, {
-        insta::assert_snapshot!(name, text);
-    });
-}
-
-fn spec_folder() -> (tempfile::TempDir, String, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let dir_path = dir.path().canonicalize().unwrap();
-    for name in ["system.toml", "extra.nix"] {
-        std::fs::copy(
-            root().join("tests/fixtures/lsp").join(name),
-            dir_path.join(name),
-        )
-        .unwrap();
-    }
-    let text = std::fs::read_to_string(dir_path.join("system.toml")).unwrap();
-    (dir, uri_of(&dir_path.join("system.toml")), text)
-}
 
 #[test]
 fn an_editor_session() {
@@ -527,4 +371,237 @@ fn package_completion_offers_names_from_the_cached_nixpkgs_index() {
     assert_eq!(items.iter().filter(|i| i["label"] == "vim").count(), 1);
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
+}
+
+/// Hover on a service, a kernel parameter and a kernel feature; kernel-feature completion; the
+/// fix that accepts an untested service; formatting that changes something, also as a code
+/// action; go to definition on a patch.
+#[test]
+fn services_kernel_facts_fixes_and_formatting() {
+    let (dir, uri, text) = spec_folder_with("services.toml");
+    let dir_path = dir.path().canonicalize().unwrap();
+    let mut client = Client::initialized();
+    let opened = client.open(&uri, &text);
+    assert!(codes(&opened).contains(&"AC0404".to_owned()), "{opened}");
+
+    for (name, needle) in [
+        ("hover_service", "openssh]"),
+        ("hover_kernel_param", "i8042"),
+        ("hover_kernel_feature", "cvm_guest"),
+    ] {
+        let hover = client.at("textDocument/hover", &uri, &text, needle, 2);
+        snapshot(name, &hover["result"], &dir_path);
+    }
+
+    let edited = text.replace("\"cvm_guest\"", "\"");
+    client.open(&uri, &edited);
+    let features = labels(&client.at(
+        "textDocument/completion",
+        &uri,
+        &edited,
+        "features = [\"",
+        13,
+    ));
+    snapshot("completion_kernel_features", &json!(features), &dir_path);
+    // A single-value enum written as a bare `const` in the schema is still offered.
+    let desktop = format!("{text}\n[desktop]\nenvironment = ");
+    client.open(&uri, &desktop);
+    let environments = labels(&client.at(
+        "textDocument/completion",
+        &uri,
+        &desktop,
+        "environment = ",
+        14,
+    ));
+    assert_eq!(environments, ["\"xfce\""]);
+    client.open(&uri, &text);
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": position(&text, "openssh]", 0), "end": position(&text, "openssh]", 7)},
+            "context": {"diagnostics": []},
+        }),
+    );
+    let summary: Vec<Value> = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let edits = &a["edit"]["changes"][uri.as_str()];
+            json!({"title": a["title"], "kind": a["kind"], "new_text": edits[0]["newText"]})
+        })
+        .collect();
+    snapshot("code_actions_service", &json!(summary), &dir_path);
+
+    let formatting = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    let edits = formatting["result"].as_array().unwrap();
+    assert_eq!(edits.len(), 1, "{formatting}");
+    assert_ne!(edits[0]["newText"], json!(text), "{formatting}");
+    snapshot("formatting", &formatting["result"], &dir_path);
+    assert!(
+        summary
+            .iter()
+            .any(|a| a["kind"] == "source" && a["new_text"] == edits[0]["newText"]),
+        "the format code action makes the same edit: {summary:?}"
+    );
+
+    let patch = client.at(
+        "textDocument/definition",
+        &uri,
+        &text,
+        "patches/fix.patch",
+        3,
+    );
+    snapshot("definition_patch", &patch["result"], &dir_path);
+    assert_eq!(client.finish(), 0);
+}
+
+/// A fleet file is read with the fleet schema: hover documents its keys and completion offers
+/// them; inside a host's `settings` the spec schema and the catalogs take over.
+#[test]
+fn a_fleet_file_gets_fleet_hover_and_completion() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir_path = dir.path().canonicalize().unwrap();
+    let uri = uri_of(&dir_path.join("fleet.toml"));
+    let text = std::fs::read_to_string(root().join("examples/fleet/fleet.toml")).unwrap();
+    let mut client = Client::initialized();
+    client.open(&uri, &text);
+
+    let hover = client.at("textDocument/hover", &uri, &text, "rollback-timeout", 3);
+    snapshot("fleet_hover_deploy_key", &hover["result"], &dir_path);
+    let on_setting = client.at("textDocument/hover", &uri, &text, "install = [\"strace", 2);
+    let value = on_setting["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        value.contains("`host.settings.packages.install`")
+            && value.contains("nixpkgs attribute paths to install"),
+        "spec documentation inside a host's settings: {on_setting}"
+    );
+    let on_package = client.at("textDocument/hover", &uri, &text, "\"strace\"", 2);
+    let value = on_package["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(value.contains("**package `strace`**"), "{on_package}");
+
+    let complete = |client: &mut Client, edited: &str, needle: &str, shift: usize| {
+        client.open(&uri, edited);
+        labels(&client.at("textDocument/completion", &uri, edited, needle, shift))
+    };
+    let top = complete(
+        &mut client,
+        &text.replace("description =", "des\ndescription ="),
+        "des\n",
+        3,
+    );
+    snapshot("fleet_completion_top_level", &json!(top), &dir_path);
+    let deploy = complete(
+        &mut client,
+        &text.replace("rollback-timeout = 120", "ro"),
+        "\nro\n",
+        3,
+    );
+    assert_eq!(deploy, ["rollback-timeout"]);
+    let host = complete(&mut client, &text.replace("port = 2222", "po"), "\npo\n", 3);
+    assert!(
+        host.contains(&"port".to_owned()) && host.contains(&"health".to_owned()),
+        "{host:?}"
+    );
+    let in_settings = complete(
+        &mut client,
+        &text.replace("install = [\"strace\"]", "install = [\"vi"),
+        "[\"vi",
+        4,
+    );
+    assert!(in_settings.contains(&"vim".to_owned()), "{in_settings:?}");
+    let sections = complete(&mut client, &text.replace("[deploy]", "[ho"), "[ho", 3);
+    for expected in [
+        "host",
+        "host.health",
+        "host.settings",
+        "host.settings.services.openssh",
+    ] {
+        assert!(
+            sections.contains(&expected.to_owned()),
+            "{expected}: {sections:?}"
+        );
+    }
+    assert!(!sections.contains(&"system".to_owned()), "{sections:?}");
+    assert_eq!(client.finish(), 0);
+}
+
+/// Editors start the server for every TOML file: one that is neither a spec nor a fleet file
+/// gets no diagnostics and no answers, and a file that stops being a spec loses its diagnostics.
+#[test]
+fn other_toml_files_get_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = uri_of(&dir.path().join("Cargo.toml"));
+    let cargo = "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
+                 [dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\n";
+    let mut client = Client::initialized();
+    let published = client.open(&uri, cargo);
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+    let hover = client.at("textDocument/hover", &uri, cargo, "name", 1);
+    assert_eq!(hover["result"], Value::Null, "{hover}");
+    let completion = client.at("textDocument/completion", &uri, cargo, "edition", 0);
+    assert_eq!(completion["result"], json!([]), "{completion}");
+    let formatting = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    assert_eq!(formatting["result"], json!([]), "{formatting}");
+
+    // A spec (by its keys) with a typo is reported; once the spec's keys are gone, nothing is.
+    let spec_uri = uri_of(&dir.path().join("notes.toml"));
+    let spec = client.open(&spec_uri, "spec-version = 1\n[system]\nhostnme = \"a\"\n");
+    assert!(codes(&spec).contains(&"AC0201".to_owned()), "{spec}");
+    let other = client.open(&spec_uri, "[notes]\nhostnme = \"a\"\n");
+    assert_eq!(other["diagnostics"], json!([]), "{other}");
+    assert_eq!(client.finish(), 0);
+}
+
+/// A document change larger than the server reads in one message: the document's old text and
+/// diagnostics are dropped and it gets the one `AC0103` diagnostic; a request that large gets an
+/// invalid-request error with its own id. The server answers on.
+#[test]
+fn a_message_past_the_cap_leaves_one_size_diagnostic() {
+    let (_dir, uri, text) = spec_folder();
+    let mut client = Client::initialized();
+    let opened = client.open(&uri, &text);
+    assert!(codes(&opened).contains(&"AC0201".to_owned()), "{opened}");
+    let huge = format!("{text}{}", "# padding\n".repeat(900_000));
+    assert!(huge.len() > 8 * 1024 * 1024);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": huge}]}),
+    );
+    let published = client.diagnostics();
+    assert_eq!(published["uri"], json!(uri), "{published}");
+    assert_eq!(codes(&published), ["AC0103"], "{published}");
+    let hover = client.at("textDocument/hover", &uri, &text, "hostnme", 2);
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        !value.contains("AC0201"),
+        "the old text's diagnostics are gone: {hover}"
+    );
+
+    let id = client.next_id;
+    client.next_id += 1;
+    client.send(
+        &json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
+        "params": {"padding": huge}}),
+    );
+    let refused = client.response_to(&json!(id));
+    assert_eq!(refused["error"]["code"], -32600, "{refused}");
+
+    let reopened = client.open(&uri, &text);
+    assert_eq!(reopened, opened, "a normal change is checked again");
+    assert_eq!(client.finish(), 0);
 }

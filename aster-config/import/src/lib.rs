@@ -6,15 +6,19 @@
 //! derived (aster-config writes `programs.fish.enable` for a fish user, say). What is left goes to
 //! `[nixos]` when it is plain data, and otherwise — functions, `pkgs.` expressions, `mkIf`, paths —
 //! into a module kept beside the spec and listed under `[imports]`. A `[nixos]` entry that the
-//! compiler says a section owns (`AC0313`) moves to the module too. Every assignment gets a line
-//! in the [`Report`]: where it went and why.
+//! compiler says a section owns (`AC0313`) moves to the module too. A body wrapped in `let … in`
+//! or `with …;` is split the same way; the module keeps the wrappers for the settings that use
+//! them ([`scope`]). Every assignment, `inherit` and wrapper gets a line in the [`Report`]: where
+//! it went and why.
 //!
 //! A crate of its own (not a compiler pass): it runs the whole compiler as a black box to check
 //! its own guesses, so it sits above `aster-compiler` like the CLI does.
 
 mod mapping;
+mod names;
 pub mod nix;
 mod overlay;
+mod scope;
 
 use aster_compiler::{Code, Diagnostic, Input, build};
 use nix::{Binding, Module, NixValue};
@@ -106,9 +110,47 @@ pub fn import(text: &str, folder: Option<&Path>) -> Result<Imported, Vec<Diagnos
         );
     }
     for binding in state.kept.clone() {
-        state.report(&binding, Destination::Module, "not plain data (a function, `pkgs.` expression, path or `mkIf`), or owned by a section in a form the spec cannot write");
+        state.report(&binding, Destination::Module, "not plain data (a function, `pkgs.` expression, path, `mkIf`, or a name the `let`/`with` around the module provides), or owned by a section in a form the spec cannot write");
+    }
+    for (entry, _) in &module.opaque {
+        let why = if entry.trim_start().starts_with("inherit") {
+            "an `inherit` copies names from the scope around it, so it stays in the module"
+        } else {
+            "not a plain assignment (a name computed with `${…}`), so it stays in the module"
+        };
+        state.placements.push(Placement {
+            option: entry.split_whitespace().collect::<Vec<_>>().join(" "),
+            destination: Destination::Module,
+            why: why.to_owned(),
+        });
     }
     let module_text = state.module_text(&module);
+    for wrapper in &module.wrappers {
+        let (destination, why) = match (module_text.is_some(), wrapper.is_with) {
+            (true, false) => (
+                Destination::Module,
+                "the module keeps the `let` for the settings that stay there",
+            ),
+            (true, true) => (
+                Destination::Module,
+                "the module keeps the `with` for the settings that stay there",
+            ),
+            (false, _) => (
+                Destination::Dropped,
+                "every setting it wraps became spec data that does not use it",
+            ),
+        };
+        let option = if wrapper.is_with {
+            format!("with {};", wrapper.names.join(" "))
+        } else {
+            format!("let {}", wrapper.names.join(", "))
+        };
+        state.placements.push(Placement {
+            option,
+            destination,
+            why: why.to_owned(),
+        });
+    }
     if module_text.is_some() {
         add_module(&mut state.document, &format!("./{MODULE_FILE}"));
     }
@@ -273,7 +315,11 @@ impl State {
             "# Kept by `aster-config import`: settings of the original configuration.nix that are not\n\
              # plain data, or that a spec section owns in a form the spec cannot write.\n",
         );
-        text.push_str(&format!("{arguments}:\n\n{{\n"));
+        text.push_str(&format!("{arguments}:\n\n"));
+        for wrapper in &module.wrappers {
+            text.push_str(&wrapper.text);
+        }
+        text.push_str("{\n");
         for binding in &self.kept {
             text.push_str(&format!(
                 "  {} = {};\n",

@@ -5,9 +5,13 @@
 //! data (strings without interpolation, numbers, booleans, null, lists and attribute sets of
 //! them), a package (`pkgs.git`, or a name inside `with pkgs; [ … ]`), or something else — a
 //! function call, `mkIf`, a `let`, a path — which keeps its source text to go into a module.
+//! A body wrapped in `let … in` or `with …;` is read the same way ([`crate::scope`]): a value
+//! that may use what the wrappers bring into scope counts as something else.
 
+use crate::names::{attr_name, static_string};
+use crate::scope::{Scope, Wrapper};
 use aster_compiler::{Code, Diagnostic};
-use rnix::ast::{self, AstToken, HasEntry, InterpolPart, LiteralKind};
+use rnix::ast::{self, AstToken, HasEntry, LiteralKind};
 use rowan::ast::AstNode;
 use std::ops::Range;
 
@@ -64,6 +68,8 @@ pub struct Binding {
 pub struct Module {
     /// The function's argument pattern (`{ config, lib, pkgs, ... }`), when it is a function.
     pub arguments: Option<String>,
+    /// The `let … in` and `with …;` around the attribute set, outermost first.
+    pub wrappers: Vec<Wrapper>,
     /// Its option assignments, in source order.
     pub bindings: Vec<Binding>,
     /// Relative paths listed in `imports`.
@@ -149,9 +155,20 @@ fn describe(error: &rnix::ParseError) -> String {
 pub fn read(text: &str) -> Result<Module, Vec<Diagnostic>> {
     let parse = rnix::Root::parse(text);
     if !parse.errors().is_empty() {
+        // A file cut short is reported more than once (the unclosed string, then "the file
+        // ends where … is needed" at its end, or two errors at the end): one report per place,
+        // and none at the end of the file when an earlier error explains it.
+        let mut seen: Vec<Range<usize>> = Vec::new();
+        let end = text.len()..text.len();
         return Err(parse
             .errors()
             .iter()
+            .filter(|e| {
+                let at = error_range(e, text.len());
+                let keep = !seen.contains(&at) && (at != end || seen.is_empty());
+                seen.push(at);
+                keep
+            })
             .map(|e| {
                 Diagnostic::new(
                     Code::ImportNixSyntax,
@@ -165,10 +182,14 @@ pub fn read(text: &str) -> Result<Module, Vec<Diagnostic>> {
     let root = parse.tree();
     let mut expr = root.expr();
     let mut module = Module::default();
+    let mut scope = Scope::default();
     if let Some(ast::Expr::Lambda(lambda)) = &expr {
         module.arguments = lambda.param().map(|p| p.syntax().to_string());
+        scope = Scope::of_arguments(lambda.param());
         expr = lambda.body();
     }
+    let expr = scope.peel(text, expr);
+    module.wrappers.clone_from(&scope.wrappers);
     let Some(ast::Expr::AttrSet(set)) = expr else {
         let span = expr.map_or(0..text.len(), |e| range(e.syntax()));
         return Err(vec![
@@ -177,7 +198,7 @@ pub fn read(text: &str) -> Result<Module, Vec<Diagnostic>> {
                 "this file is not a NixOS module of the form `{ config, pkgs, ... }: { … }`",
             )
             .at(Some(span), "expected an attribute set of options here")
-            .help("a module whose body is computed (`let … in`, `lib.mkMerge`, `import`) cannot be split into spec settings; list it under `[imports] modules` as it is"),
+            .help("a module whose body is computed (`lib.mkMerge`, `lib.mkIf`, `import`) cannot be split into spec settings; list it under `[imports] modules` as it is"),
         ]);
     };
     if set.rec_token().is_some() {
@@ -187,31 +208,11 @@ pub fn read(text: &str) -> Result<Module, Vec<Diagnostic>> {
                 .help("list the file under `[imports] modules` as it is"),
         ]);
     }
-    flatten(&set, &[], &mut module);
+    flatten(&set, &[], &scope, &mut module);
     Ok(module)
 }
 
-/// The name of one attribute-path part, when it is static.
-fn attr_name(attr: &ast::Attr) -> Option<String> {
-    match attr {
-        ast::Attr::Ident(ident) => Some(ident.syntax().to_string()),
-        ast::Attr::Str(string) => static_string(string),
-        ast::Attr::Dynamic(_) => None,
-    }
-}
-
-fn static_string(string: &ast::Str) -> Option<String> {
-    let mut text = String::new();
-    for part in string.normalized_parts() {
-        match part {
-            InterpolPart::Literal(literal) => text.push_str(&literal),
-            InterpolPart::Interpolation(_) => return None,
-        }
-    }
-    Some(text)
-}
-
-fn flatten(set: &ast::AttrSet, prefix: &[String], module: &mut Module) {
+fn flatten(set: &ast::AttrSet, prefix: &[String], scope: &Scope, module: &mut Module) {
     for entry in set.entries() {
         let ast::Entry::AttrpathValue(binding) = entry else {
             module
@@ -231,6 +232,12 @@ fn flatten(set: &ast::AttrSet, prefix: &[String], module: &mut Module) {
         };
         let mut path = prefix.to_vec();
         path.extend(names);
+        if path == ["imports"] && scope.depends(&value) {
+            module
+                .opaque
+                .push((binding.syntax().to_string(), range(binding.syntax())));
+            continue;
+        }
         if path == ["imports"] {
             for path in relative_paths(value.syntax()) {
                 if !module.imports.contains(&path) {
@@ -246,11 +253,15 @@ fn flatten(set: &ast::AttrSet, prefix: &[String], module: &mut Module) {
                         .entries()
                         .all(|e| matches!(e, ast::Entry::AttrpathValue(_))) =>
             {
-                flatten(inner, &path, module);
+                flatten(inner, &path, scope, module);
             }
             _ => module.bindings.push(Binding {
                 path,
-                value: convert(&value),
+                value: if scope.depends(&value) {
+                    NixValue::Other
+                } else {
+                    convert(&value)
+                },
                 text: value.syntax().to_string(),
                 span: range(binding.syntax()),
             }),
@@ -415,7 +426,14 @@ mod tests {
     fn syntax_errors_and_non_modules_are_diagnostics() {
         let errors = read("{ a = ; }").unwrap_err();
         assert_eq!(errors[0].code, Code::ImportNixSyntax);
-        let errors = read("let x = 1; in { }").unwrap_err();
+        for cut_short in ["{ a = 1;", "{ a = \"x\n"] {
+            let errors = read(cut_short).unwrap_err();
+            assert_eq!(errors.len(), 1, "{cut_short}: {errors:?}");
+        }
+        let errors = read("lib.mkMerge [ { } ]").unwrap_err();
         assert_eq!(errors[0].code, Code::ImportNotAModule);
+        let module = read("let x = 1; in { a = x; b = 2; }").unwrap();
+        assert_eq!(module.bindings[0].value, NixValue::Other);
+        assert_eq!(module.bindings[1].value, NixValue::Int(2));
     }
 }

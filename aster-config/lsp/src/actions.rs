@@ -130,9 +130,23 @@ fn hashed_password_file(document: &Document, user: &str, key: &str) -> Option<(S
     if table.contains_key("hashed-password-file") {
         return None;
     }
+    // The comments of the replaced line (above it and after its value) stay with the new one.
+    let (above, after) = table.get_key_value(key).map(|(k, item)| {
+        (
+            k.leaf_decor().prefix().cloned(),
+            item.as_value().and_then(|v| v.decor().suffix().cloned()),
+        )
+    })?;
     table.remove(key)?;
     let file = format!("/etc/secrets/{user}.hash");
-    table.insert("hashed-password-file", toml_edit::value(file.clone()));
+    let mut value = Value::from(file.clone());
+    if let Some(after) = after {
+        value.decor_mut().set_suffix(after);
+    }
+    table.insert("hashed-password-file", Item::Value(value));
+    if let (Some(above), Some(mut new_key)) = (above, table.key_mut("hashed-password-file")) {
+        new_key.leaf_decor_mut().set_prefix(above);
+    }
     Some((
         format!(
             "Replace `{key}` with `hashed-password-file = \"{file}\"` (create it with `aster-config passwd {user}`)"
@@ -153,4 +167,37 @@ pub fn format_edit(document: &Document) -> Option<TextEdit> {
             .range(&document.text, &(0..document.text.len()));
         TextEdit::new(all, formatted)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_fix_keeps_the_comments_of_the_replaced_line() {
+        let text = "spec-version = 1\n[system]\nhostname = \"a\"\n\n[users.bob]\ngroups = [\"wheel\"]\n\
+                    # bob's first password\npassword = \"hunter2\" # change me\n";
+        let document = Document::new("file:///nowhere/spec.toml".to_owned(), text.to_owned());
+        let all = document.index.range(text, &(0..text.len()));
+        let new_text = actions(&document, all)
+            .into_iter()
+            .find_map(|action| match action {
+                CodeActionOrCommand::CodeAction(a) if a.title.starts_with("Replace `password`") => {
+                    a.edit?
+                        .changes?
+                        .into_values()
+                        .next()?
+                        .pop()
+                        .map(|e| e.new_text)
+                }
+                _ => None,
+            })
+            .expect("a password fix");
+        assert!(
+            new_text.ends_with(
+                "# bob's first password\nhashed-password-file = \"/etc/secrets/bob.hash\" # change me\n"
+            ),
+            "{new_text}"
+        );
+    }
 }

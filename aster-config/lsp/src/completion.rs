@@ -4,8 +4,12 @@
 //! The section is the nearest `[header]` above the cursor; on a line with `=` before the cursor
 //! (or inside an array that such a line opened) the value is completed, otherwise a key, and after
 //! a line-leading `[` a section name.
+//!
+//! Keys, sections and values come from the document's schema view (`schema::View`): a fleet
+//! file's from the fleet schema, the spec tables inside its `settings` from the spec schema,
+//! with the same catalog names as in a spec.
 
-use crate::{document::Document, facts, schema};
+use crate::{document::Document, facts, schema::View};
 use lsp_types::{
     CompletionItem, CompletionItemKind, Documentation, MarkupContent, MarkupKind, Position,
 };
@@ -122,24 +126,30 @@ fn item(
     }
 }
 
-/// Section names: every table of the schema two levels deep (`system`, `services.openssh`).
-fn sections() -> Vec<CompletionItem> {
+/// Section names: every table two levels deep (`system`, `services.openssh`; in a fleet file
+/// `pins`, `host.health`, and two levels into each `settings`: `host.settings.services.openssh`).
+fn sections(view: View) -> Vec<CompletionItem> {
     let mut items = Vec::new();
-    for (key, doc) in schema::keys(&[]) {
-        let path = vec![key.to_owned()];
-        if !schema::is_table(&path) {
-            continue;
-        }
-        items.push(item(key, key.to_owned(), CompletionItemKind::MODULE, doc));
-        for (sub, doc) in schema::keys(&path) {
-            let sub_path = vec![key.to_owned(), sub.to_owned()];
-            if schema::is_table(&sub_path) {
-                let name = format!("{key}.{sub}");
-                items.push(item(&name, name.clone(), CompletionItemKind::MODULE, doc));
-            }
-        }
-    }
+    add_sections(view, &mut Vec::new(), 2, &mut items);
     items
+}
+
+/// Adds the tables under `path`, `depth` levels down; a spec layer of a fleet file counts anew.
+fn add_sections(view: View, path: &mut Vec<String>, depth: usize, items: &mut Vec<CompletionItem>) {
+    if depth == 0 {
+        return;
+    }
+    for (key, doc) in view.keys(path) {
+        path.push(key.to_owned());
+        if view.is_table(path) {
+            let name = path.join(".");
+            items.push(item(&name, name.clone(), CompletionItemKind::MODULE, doc));
+            let place = view.at(path);
+            let entered_spec = place.in_spec && place.path.is_empty() && path.len() > 1;
+            add_sections(view, path, if entered_spec { 2 } else { depth - 1 }, items);
+        }
+        path.pop();
+    }
 }
 
 /// Names from a catalog, quoted unless the cursor is already inside a string.
@@ -165,14 +175,16 @@ fn names<'a>(
 /// The completions at `position`.
 pub fn complete(document: &Document, position: Position) -> Vec<CompletionItem> {
     let offset = document.index.offset(&document.text, position);
+    let view = View::of(document.kind);
     match context(&document.text, offset) {
-        Context::Section => sections(),
-        Context::Key(path) => schema::keys(&path)
+        Context::Section => sections(view),
+        Context::Key(path) => view
+            .keys(&path)
             .into_iter()
             .map(|(key, doc)| {
                 let mut full = path.clone();
                 full.push(key.to_owned());
-                let insert = if schema::is_table(&full) {
+                let insert = if view.is_table(&full) {
                     format!("{key}.")
                 } else {
                     format!("{key} = ")
@@ -181,16 +193,17 @@ pub fn complete(document: &Document, position: Position) -> Vec<CompletionItem> 
             })
             .collect(),
         Context::Value(path, in_string) => {
-            let keys: Vec<&str> = path.iter().map(String::as_str).collect();
-            match keys.as_slice() {
-                ["packages", "install" | "allow-untested"] => names(
+            let place = view.at(&path);
+            let keys: Vec<&str> = place.path.iter().map(String::as_str).collect();
+            match (place.in_spec, keys.as_slice()) {
+                (true, ["packages", "install" | "allow-untested"]) => names(
                     facts::package_names().chain(facts::cached_nixpkgs_names()),
                     in_string,
                     "",
                 ),
-                ["kernel", "params"] => names(facts::param_names(), in_string, "="),
-                ["kernel", "features"] => names(facts::feature_names(), in_string, ""),
-                ["services", "allow-untested"] => names(
+                (true, ["kernel", "params"]) => names(facts::param_names(), in_string, "="),
+                (true, ["kernel", "features"]) => names(facts::feature_names(), in_string, ""),
+                (true, ["services", "allow-untested"]) => names(
                     aster_distro::catalog()
                         .services()
                         .iter()
@@ -198,7 +211,8 @@ pub fn complete(document: &Document, position: Position) -> Vec<CompletionItem> 
                     in_string,
                     "",
                 ),
-                _ => schema::choices(&path)
+                _ => view
+                    .choices(&path)
                     .into_iter()
                     .map(|(value, doc)| {
                         let insert = if in_string {

@@ -1,14 +1,23 @@
-//! One open spec: its text as the editor has it, and the compiler's verdict on that text.
+//! One open document: its text as the editor has it, what kind of file it is, and the
+//! compiler's verdict on that text.
+//!
+//! A spec gets `check`'s diagnostics; a fleet file the fleet check's (`crate::fleet`), not a
+//! spec's, which would call every fleet key unknown; other TOML none at all (`crate::kind`).
 
+use crate::kind::{self, Kind};
 use crate::text::{LineIndex, uri_to_path};
 use aster_compiler::{Checked, Input};
 use std::path::PathBuf;
 
-/// True for a fleet file (`fleet-version = …` at the top level): it gets the fleet check's
-/// diagnostics (`crate::fleet`), not a spec's (which would call every fleet key unknown).
-fn is_fleet_file(text: &str) -> bool {
-    text.len() <= aster_compiler::MAX_SPEC_BYTES
-        && toml_edit::Document::parse(text).is_ok_and(|d| d.contains_key("fleet-version"))
+/// The verdict on a file the server does not speak about: nothing.
+pub fn nothing_checked() -> Checked {
+    Checked {
+        source: None,
+        spec: None,
+        attachments: aster_compiler::Attachments::default(),
+        diagnostics: aster_compiler::Diagnostics::new(),
+        package_lookup: aster_compiler::PackageLookup::NotRequested,
+    }
 }
 
 /// An open document, checked on every change.
@@ -20,6 +29,8 @@ pub struct Document {
     pub path: Option<PathBuf>,
     /// The text the editor holds (not necessarily saved).
     pub text: String,
+    /// A spec, a fleet file, or some other tool's TOML.
+    pub kind: Kind,
     /// Line starts of `text`.
     pub index: LineIndex,
     /// What `check` says about `text`.
@@ -27,7 +38,7 @@ pub struct Document {
 }
 
 impl Document {
-    /// Checks `text` as the spec at `uri`.
+    /// Recognises `text` and checks it as the spec or fleet file at `uri`.
     pub fn new(uri: String, text: String) -> Self {
         let path = uri_to_path(&uri);
         let name = path
@@ -36,21 +47,53 @@ impl Document {
             .map_or_else(|| uri.clone(), |n| n.to_string_lossy().into_owned());
         let base_dir = path.as_ref().and_then(|p| p.parent());
         let fleet_path = path.clone().unwrap_or_else(|| PathBuf::from("fleet.toml"));
-        let checked = if is_fleet_file(&text) {
-            crate::fleet::check(&fleet_path, &text)
-        } else {
-            aster_compiler::check(Input {
+        let kind = kind::recognise(&text);
+        let checked = match kind {
+            Kind::Fleet if text.len() <= aster_compiler::MAX_SPEC_BYTES => {
+                crate::fleet::check(&fleet_path, &text)
+            }
+            Kind::Fleet | Kind::Spec => aster_compiler::check(Input {
                 name: &name,
                 bytes: text.as_bytes(),
                 base_dir,
-            })
+            }),
+            Kind::Other => nothing_checked(),
         };
         let index = LineIndex::new(&text);
         Self {
             uri,
             path,
             text,
+            kind,
             index,
+            checked,
+        }
+    }
+
+    /// A document whose text was too large to receive (`length` bytes of message): no text,
+    /// one `AC0103` diagnostic on its first line.
+    pub fn too_large(uri: String, length: usize) -> Self {
+        let mut checked = nothing_checked();
+        checked.diagnostics.push(
+            aster_compiler::Diagnostic::new(
+                aster_compiler::Code::FileTooLarge,
+                format!(
+                    "the document's message has {length} bytes, more than the language server \
+                     reads ({} bytes); aster-config reads specs of at most {} bytes",
+                    crate::transport::MAX_BODY_BYTES,
+                    aster_compiler::MAX_SPEC_BYTES
+                ),
+            )
+            .help(
+                "a system spec is a few kilobytes; split hand-written Nix into [imports] modules",
+            ),
+        );
+        Self {
+            path: uri_to_path(&uri),
+            uri,
+            text: String::new(),
+            kind: Kind::Spec,
+            index: LineIndex::new(""),
             checked,
         }
     }

@@ -1,7 +1,10 @@
 //! Hover: the key's documentation from the schema; for a package, service, kernel parameter or
 //! kernel feature, its catalog facts; for a diagnostic under the cursor, its `explain` text.
+//!
+//! In a fleet file the keys are documented from the fleet schema, and the spec keys inside a
+//! host's or the defaults' `settings` as in a spec, with the same catalog facts.
 
-use crate::{document::Document, facts, locate, schema};
+use crate::{document::Document, facts, locate, schema::View};
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
 /// The hover text at `position`, if there is anything to say.
@@ -9,7 +12,7 @@ pub fn hover(document: &Document, position: Position) -> Option<Hover> {
     let offset = document.index.offset(&document.text, position);
     let mut parts = Vec::new();
     if let Some(spot) = locate::spot_at(&document.text, offset) {
-        parts.extend(about_spot(&spot));
+        parts.extend(about_spot(View::of(document.kind), &spot));
     }
     for diagnostic in &document.checked.diagnostics {
         if diagnostic
@@ -37,11 +40,13 @@ pub fn hover(document: &Document, position: Position) -> Option<Hover> {
 }
 
 /// What the catalogs and the schema say about the key or value under the cursor.
-fn about_spot(spot: &locate::Spot) -> Vec<String> {
-    let path: Vec<&str> = spot.path.iter().map(String::as_str).collect();
+fn about_spot(view: View, spot: &locate::Spot) -> Vec<String> {
+    let place = view.at(&spot.path);
+    let path: Vec<&str> = place.path.iter().map(String::as_str).collect();
+    let path = if place.in_spec { path.as_slice() } else { &[] };
     let mut parts = Vec::new();
     if let Some((value, _)) = &spot.string {
-        let fact = match path.as_slice() {
+        let fact = match path {
             ["packages", "install" | "allow-untested"] => Some(facts::package(value)),
             ["kernel", "params"] => facts::kernel_param(value),
             ["kernel", "features"] => facts::kernel_feature(value),
@@ -49,12 +54,12 @@ fn about_spot(spot: &locate::Spot) -> Vec<String> {
         };
         parts.extend(fact);
     }
-    if let ["services", name] = path.as_slice()
+    if let ["services", name] = path
         && let Some(fact) = facts::service(name)
     {
         parts.push(fact);
     }
-    if let Some(doc) = schema::description(&spot.path) {
+    if let Some(doc) = view.description(&spot.path) {
         parts.push(format!("`{}`\n\n{doc}", spot.path.join(".")));
     }
     parts

@@ -8,10 +8,11 @@
 //! protocol's error response instead of ending the session.
 //!
 //! The layers: [`transport`] moves frames; [`Server`] answers one message at a time (pure, for
-//! tests and benchmarks); `document` keeps each open text with its `check` result (`fleet` checks a
+//! tests and benchmarks); `kind` tells specs and fleet files from other TOML, which gets no
+//! answers; `document` keeps each open text with its `check` result (`fleet` checks a
 //! fleet file with the fleet crate); `diagnostics`,
 //! `hover`, `completion`, `actions` and `definition` each answer one request; `locate`, `schema`
-//! and `facts` read the cursor's key path, the JSON Schema and the catalogs.
+//! and `facts` read the cursor's key path, the JSON Schemas and the catalogs.
 
 mod actions;
 mod completion;
@@ -21,6 +22,7 @@ mod document;
 mod facts;
 mod fleet;
 mod hover;
+mod kind;
 mod locate;
 mod schema;
 mod server;
@@ -42,6 +44,7 @@ pub fn serve(mut input: impl BufRead, mut output: impl Write) -> io::Result<i32>
                 outgoing: vec![lsp_server::Message::Response(response)],
                 exit: None,
             },
+            transport::Incoming::Oversized(seen) => server.oversized(&seen),
         };
         for message in &step.outgoing {
             transport::write(&mut output, message)?;

@@ -1,7 +1,7 @@
 //! The server's state and its answer to each message: pure, so tests and benchmarks can drive it
 //! without a process, and the stdio loop in `lib.rs` only moves bytes.
 
-use crate::{actions, completion, definition, diagnostics, document::Document, hover};
+use crate::{actions, completion, definition, diagnostics, document::Document, hover, kind::Kind};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
@@ -122,8 +122,11 @@ impl Server {
         )
     }
 
+    /// The open spec or fleet file at `uri`; other TOML gets no answers (`crate::kind`).
     fn document(&self, uri: &lsp_types::Uri) -> Option<&Document> {
-        self.documents.get(uri.as_str())
+        self.documents
+            .get(uri.as_str())
+            .filter(|d| d.kind != Kind::Other)
     }
 
     fn hover(&self, request: &Request) -> Result<Value, Message> {
@@ -209,6 +212,30 @@ impl Server {
             _ => {}
         }
         step
+    }
+
+    /// Answers a message too large to read ([`crate::transport::Oversized`]). A document's open
+    /// or change gets what a spec past the size limit gets from `check`: its state is dropped
+    /// (no stale text, no stale diagnostics) and it has one `AC0103` diagnostic. Anything else
+    /// gets the protocol's invalid-request error.
+    pub fn oversized(&mut self, seen: &crate::transport::Oversized) -> Step {
+        let document_text = matches!(
+            seen.method.as_deref(),
+            Some("textDocument/didOpen" | "textDocument/didChange")
+        );
+        let outgoing = match &seen.uri {
+            Some(uri) if document_text => {
+                let document = Document::too_large(uri.clone(), seen.length);
+                let published = diagnostics::publish(&document).map(publish);
+                self.documents.insert(uri.clone(), document);
+                published.into_iter().collect()
+            }
+            _ => vec![Message::Response(seen.error())],
+        };
+        Step {
+            outgoing,
+            exit: None,
+        }
     }
 
     /// Checks a document's new text and returns its diagnostics notification.

@@ -173,8 +173,10 @@ fn sort_in_groups(path: &[&str], entries: Vec<(Key, Item)>) -> Vec<(Key, Item)> 
 fn number_headers(table: &mut Table, position: &mut isize) {
     for (_, item) in table.iter_mut() {
         match item {
-            Item::Table(child) if !child.is_dotted() => {
-                if !child.is_implicit() {
+            // A dotted table (`nginx.enable = …` in `[services]`) has no header of its own,
+            // but the tables below it may (`[services.nginx.sites."a.org"]`).
+            Item::Table(child) => {
+                if !child.is_dotted() && !child.is_implicit() {
                     child.set_position(Some(*position));
                     *position += 1;
                     style::section_decor(child.decor_mut());
@@ -229,6 +231,35 @@ spec-version-typo = 1
         groups = ["wheel", "audio"]
         shell = "fish" # her favourite
         "###);
+        assert_eq!(format(&formatted).unwrap(), formatted);
+    }
+
+    #[test]
+    fn a_header_below_a_dotted_key_gets_its_blank_line() {
+        let input =
+            "[services]\nnginx.enable = true\n[services.nginx.sites.\"a.org\"]\nroot = \"/x\"\n";
+        insta::assert_snapshot!(format(input).unwrap(), @r###"
+        [services]
+        nginx.enable = true
+
+        [services.nginx.sites."a.org"]
+        root = "/x"
+        "###);
+    }
+
+    #[test]
+    fn nested_arrays_are_laid_out_by_their_own_length_and_indented_by_depth() {
+        let long = "a".repeat(80);
+        let input = format!(
+            "[nixos]\nx = [\n    [\n    true,\n],\n    \"{long}\",\n  [ \"{long}\", # why\n 1],\n] # c\n"
+        );
+        let formatted = format(&input).unwrap();
+        assert_eq!(
+            formatted,
+            format!(
+                "[nixos]\nx = [\n    [true],\n    \"{long}\",\n    [\n        \"{long}\", # why\n        1,\n    ],\n] # c\n"
+            )
+        );
         assert_eq!(format(&formatted).unwrap(), formatted);
     }
 

@@ -86,14 +86,15 @@ pub(super) fn section_decor(decor: &mut Decor) {
 
 /// A value on the right of `=`: one space before it, its comment after it, its content tidied.
 pub(super) fn value(value: &mut Value) {
-    content(value);
+    content(value, 0);
     let suffix = tidy_suffix(text(value.decor().suffix()));
     value.decor_mut().set_prefix(" ");
     value.decor_mut().set_suffix(suffix);
 }
 
 /// Tidies what a value contains: quoting of single-line strings, inline tables, arrays.
-fn content(value: &mut Value) {
+/// `depth` counts the arrays around it (a multi-line array inside one is indented one more).
+fn content(value: &mut Value, depth: usize) {
     match value {
         Value::String(string) => {
             let multi_line = string
@@ -106,10 +107,10 @@ fn content(value: &mut Value) {
                 *string.decor_mut() = decor;
             }
         }
-        Value::Array(array) => self::array(array),
+        Value::Array(array) => self::array(array, depth),
         Value::InlineTable(table) => {
             for (_, inner) in table.iter_mut() {
-                content(inner);
+                content(inner, depth);
             }
             table.fmt();
         }
@@ -123,10 +124,11 @@ fn has_comment(raw: &str) -> bool {
 }
 
 /// One line when it fits (or holds a single element) and has no comment; otherwise one element
-/// per line.
-fn array(array: &mut Array) {
+/// per line. Whether it fits is judged without its own decor: the line break in front of an
+/// element of a multi-line array around it is not part of it.
+fn array(array: &mut Array, depth: usize) {
     for element in array.iter_mut() {
-        content(element);
+        content(element, depth + 1);
     }
     let commented = array
         .iter()
@@ -136,14 +138,17 @@ fn array(array: &mut Array) {
         array.fmt();
         array.set_trailing("");
         array.set_trailing_comma(false);
-        let single_line = array.to_string();
+        let mut bare = array.clone();
+        bare.decor_mut().clear();
+        let single_line = bare.to_string();
         let fits = single_line.trim().len() <= MAX_INLINE_ARRAY;
         if (fits || array.len() <= 1) && !single_line.contains('\n') {
             return;
         }
     }
+    let indent = INDENT.repeat(depth);
     for element in array.iter_mut() {
-        let prefix = element_prefix(text(element.decor().prefix()));
+        let prefix = element_prefix(text(element.decor().prefix()), &indent);
         let suffix = text(element.decor().suffix());
         let suffix = if has_comment(suffix) {
             suffix.to_owned()
@@ -153,14 +158,15 @@ fn array(array: &mut Array) {
         element.decor_mut().set_prefix(prefix);
         element.decor_mut().set_suffix(suffix);
     }
-    let trailing = array_trailing(array.trailing().as_str().unwrap_or(""));
+    let trailing = array_trailing(array.trailing().as_str().unwrap_or(""), &indent);
     array.set_trailing(trailing);
     array.set_trailing_comma(true);
 }
 
-/// Splits the text before an element into the comment still on the previous line, the comment
-/// lines between, and the element's own indentation.
-fn comment_lines(raw: &str) -> (String, Vec<String>) {
+/// Splits the text before an element into the comment still on the previous line and the
+/// comment lines between (indented by `indent` and one step), dropping the element's own
+/// indentation.
+fn comment_lines(raw: &str, indent: &str) -> (String, Vec<String>) {
     let mut pieces = raw.split('\n');
     let same_line = pieces.next().map(tidy_suffix).unwrap_or_default();
     let mut between: Vec<&str> = pieces.collect();
@@ -169,25 +175,25 @@ fn comment_lines(raw: &str) -> (String, Vec<String>) {
         .into_iter()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .map(|l| format!("{INDENT}{l}\n"))
+        .map(|l| format!("{indent}{INDENT}{l}\n"))
         .collect();
     (same_line, comments)
 }
 
-/// The text before an element of a multi-line array.
-fn element_prefix(raw: &str) -> String {
-    let (same_line, comments) = comment_lines(raw);
-    format!("{same_line}\n{}{INDENT}", comments.concat())
+/// The text before an element of a multi-line array whose `]` is indented by `indent`.
+fn element_prefix(raw: &str, indent: &str) -> String {
+    let (same_line, comments) = comment_lines(raw, indent);
+    format!("{same_line}\n{}{indent}{INDENT}", comments.concat())
 }
 
-/// The text between the last element's comma and `]`.
-fn array_trailing(raw: &str) -> String {
+/// The text between the last element's comma and `]` (indented by `indent`).
+fn array_trailing(raw: &str, indent: &str) -> String {
     let (same_line, comments) = if raw.contains('\n') {
-        comment_lines(&format!("{raw}\n"))
+        comment_lines(&format!("{raw}\n"), indent)
     } else {
         (tidy_suffix(raw), Vec::new())
     };
-    format!("{same_line}\n{}", comments.concat())
+    format!("{same_line}\n{}{indent}", comments.concat())
 }
 
 /// The whole text: no blank lines at the start, exactly one newline at the end.
