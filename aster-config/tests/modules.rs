@@ -53,7 +53,7 @@ fn build(name: &str) -> (tempfile::TempDir, Vec<String>) {
     let modules = files_under(&out.join("modules"));
     let nix: Vec<PathBuf> = modules
         .iter()
-        .filter(|f| f.ends_with(".nix"))
+        .filter(|f| Path::new(f).extension().is_some_and(|e| e == "nix"))
         .map(|f| out.join("modules").join(f))
         .collect();
     assert!(

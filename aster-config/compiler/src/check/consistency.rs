@@ -6,6 +6,7 @@
 
 use super::Context;
 use super::final_options::{Leaf, Origin};
+use crate::check::final_options::AtLeaf as _;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::{Console, keys};
 use crate::tree::key_path;
@@ -182,7 +183,7 @@ fn raw_default_sites(cx: &mut Context<'_>) {
                 second.place()
             ),
         )
-        .at(second.span.clone(), "second default")
+        .at_leaf(&second, "second default")
         .also(first.span.clone(), "first default")
         .help("nginx refuses to start with two `default_server` sites on one port; keep `default = true` on one site"),
     );

@@ -83,7 +83,7 @@ impl Leaf {
     /// Points `diagnostic` at where the option was written: the spec's span (a `[nixos]` key, a
     /// section, or the module's `[imports]` entry) with `text`, and for a module also the binding
     /// in the module's own file.
-    pub fn locate(&self, diagnostic: Diagnostic, text: &str) -> Diagnostic {
+    pub fn locate(&self, diagnostic: Diagnostic, text: impl Into<String>) -> Diagnostic {
         let diagnostic = diagnostic.at(self.span.clone(), text);
         match &self.origin {
             Origin::Module { at, .. } => diagnostic.in_file(
@@ -94,6 +94,20 @@ impl Leaf {
             ),
             Origin::Section(_) | Origin::Nixos => diagnostic,
         }
+    }
+}
+
+/// Points a diagnostic at an option of the final set, in a builder chain: `.at_leaf(leaf, "…")`
+/// is `.at(leaf.span, "…")` plus, for an option a module sets, the binding in the module file.
+pub trait AtLeaf {
+    /// See [`Leaf::locate`].
+    #[must_use]
+    fn at_leaf(self, leaf: &Leaf, text: impl Into<String>) -> Self;
+}
+
+impl AtLeaf for Diagnostic {
+    fn at_leaf(self, leaf: &Leaf, text: impl Into<String>) -> Self {
+        leaf.locate(self, text)
     }
 }
 

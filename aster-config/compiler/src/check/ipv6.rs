@@ -13,6 +13,7 @@
 use super::Context;
 use super::final_options::{Leaf, Origin};
 use super::networking::NO_IPV6;
+use crate::check::final_options::AtLeaf as _;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::keys;
 use crate::tree::key_path;
@@ -40,7 +41,7 @@ pub fn check(cx: &mut Context<'_>) {
                         leaf.place()
                     ),
                 )
-                .at(leaf.span.clone(), "IPv6 address")
+                .at_leaf(leaf, "IPv6 address")
                 .help("use an IPv4 address: \"127.0.0.1\" for local clients only, \"0.0.0.0\" for every interface"),
             );
         }

@@ -7,6 +7,7 @@
 
 use super::Context;
 use super::final_options::{Leaf, Origin};
+use crate::check::final_options::AtLeaf as _;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::keys;
 use crate::spec::value::Parsed;
@@ -268,7 +269,7 @@ fn raw_networking(cx: &mut Context<'_>, leaf: &Leaf) {
                 leaf.place()
             ),
         )
-        .at(leaf.span.clone(), "would do nothing")
+        .at_leaf(leaf, "would do nothing")
         .help(why),
     );
 }
@@ -294,7 +295,7 @@ fn raw_firewall(cx: &mut Context<'_>, leaf: &Leaf) {
                 leaf.place()
             ),
         )
-        .at(leaf.span.clone(), "not enforced")
+        .at_leaf(leaf, "not enforced")
         .help(FIREWALL_HELP),
     );
 }

@@ -8,6 +8,7 @@
 
 use super::final_options::{Leaf, Origin};
 use super::{Context, names};
+use crate::check::final_options::AtLeaf as _;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::nix::parse_option_path;
 use crate::spec::keys;
@@ -86,7 +87,7 @@ fn options(cx: &mut Context<'_>, leaves: &[Leaf]) {
                         owner.dotted()
                     ),
                 )
-                .at(leaf.span.clone(), "set here")
+                .at_leaf(leaf, "set here")
                 .also(owner.span.clone(), format!("and by {title}"))
                 .help(format!("keep one: change the key of {title}, or remove this entry (adding options the section does not set is fine)")),
             );
@@ -103,7 +104,7 @@ fn options(cx: &mut Context<'_>, leaves: &[Leaf]) {
             };
             cx.report(
                 Diagnostic::new(Code::Conflict, message)
-                    .at(leaf.span.clone(), "second definition")
+                    .at_leaf(leaf, "second definition")
                     .also(other.span.clone(), "first definition")
                     .help("merge them into one entry"),
             );
@@ -301,7 +302,7 @@ fn plaintext_password(cx: &mut Context<'_>, leaf: &Leaf) {
                     leaf.dotted()
                 ),
             )
-            .at(leaf.span.clone(), "plaintext password")
+            .at_leaf(leaf, "plaintext password")
             .help("use `hashed-password-file` in [users.NAME] instead"),
         );
     }

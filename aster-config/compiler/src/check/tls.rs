@@ -11,6 +11,7 @@
 
 use super::Context;
 use super::final_options::{Leaf, Origin};
+use crate::check::final_options::AtLeaf as _;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::{HttpMode, Nginx, NginxSite, keys};
 use crate::tree::key_path;
@@ -242,7 +243,7 @@ fn raw_acme(cx: &mut Context<'_>) {
                 Code::AcmeAccount,
                 format!("`{option}` ({place}) asks for a Let's Encrypt certificate, but no account e-mail is set"),
             )
-            .at(first.span.clone(), "needs an account e-mail")
+            .at_leaf(&first, "needs an account e-mail")
             .help("add `\"security.acme.defaults.email\" = \"you@example.org\"` to [nixos]; NixOS refuses ACME without it, and Let's Encrypt writes to it before a certificate expires"),
         );
     }
@@ -252,7 +253,7 @@ fn raw_acme(cx: &mut Context<'_>) {
                 Code::AcmeAccount,
                 format!("`{option}` ({place}) asks for a Let's Encrypt certificate, but their terms of service are not accepted"),
             )
-            .at(first.span.clone(), "needs `security.acme.acceptTerms = true`")
+            .at_leaf(&first, "needs `security.acme.acceptTerms = true`")
             .help("read https://letsencrypt.org/repository/, then add `\"security.acme.acceptTerms\" = true` to [nixos]; NixOS refuses ACME without it"),
         );
     }

@@ -4,6 +4,7 @@
 
 use super::super::Context;
 use super::super::final_options::{Leaf, Origin};
+use crate::check::final_options::AtLeaf as _;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::nix::parse_option_path;
 use aster_distro::{ForcedKind, ForcedValue, catalog};
@@ -65,7 +66,7 @@ pub fn check(cx: &mut Context<'_>) {
                         leaf.place()
                     ),
                 )
-                .at(leaf.span.clone(), "contradicts the distro")
+                .at_leaf(leaf, "contradicts the distro")
                 .help(format!("{} (source: {})", setting.reason, setting.source)),
             );
         }
@@ -103,10 +104,7 @@ fn filesystems(cx: &mut Context<'_>, leaf: &Leaf) {
                     Code::UnsupportedFilesystem,
                     format!("the Asterinas kernel cannot boot from a `{kind}` root file system"),
                 )
-                .at(
-                    leaf.span.clone(),
-                    "not a root file system Asterinas can mount",
-                )
+                .at_leaf(leaf, "not a root file system Asterinas can mount")
                 .help(format!(
                     "the root must be one of: {}; the installer formats it as ext2",
                     roots.join(", ")
@@ -118,7 +116,7 @@ fn filesystems(cx: &mut Context<'_>, leaf: &Leaf) {
                     Code::UnsupportedFilesystem,
                     format!("the Asterinas kernel cannot mount `{kind}` file systems"),
                 )
-                .at(leaf.span.clone(), "unsupported file system")
+                .at_leaf(leaf, "unsupported file system")
                 .help("see `aster-config caps filesystem` for the file systems it mounts"),
             );
         }

@@ -16,6 +16,7 @@
 use super::super::Context;
 use super::super::final_options::{Leaf, Origin};
 use super::software::{broken_help, limitation};
+use crate::check::final_options::AtLeaf as _;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::nix::parse_option_path;
 use crate::spec::keys;
@@ -204,7 +205,7 @@ fn report(cx: &mut Context<'_>, leaf: &Leaf, service: &Service, allowed: bool) {
                     Code::BrokenService,
                     format!("`{option}` ({place}) turns on `{}`, which does not work on Asterinas NixOS", service.name),
                 )
-                .at(leaf.span.clone(), "known not to work")
+                .at_leaf(leaf, "known not to work")
                 .help(broken_help(
                     service.reason.as_deref(),
                     &service.needs,
@@ -230,14 +231,14 @@ fn report(cx: &mut Context<'_>, leaf: &Leaf, service: &Service, allowed: bool) {
                     Code::UntestedService,
                     format!("`{option}` ({place}) turns on `{}`, which is not verified on Asterinas NixOS", service.name),
                 )
-                .at(leaf.span.clone(), "untested")
+                .at_leaf(leaf, "untested")
                 .help(help),
             );
         }
         Status::Verified if !allowed && !service.limitations.is_empty() => {
             cx.report(
                 limitation(&service.name, &service.limitations, &service.source)
-                    .at(leaf.span.clone(), "works, with limits"),
+                    .at_leaf(leaf, "works, with limits"),
             );
         }
         _ => {}
@@ -254,7 +255,7 @@ fn unknown(cx: &mut Context<'_>, leaf: &Leaf) {
                 leaf.place()
             ),
         )
-        .at(leaf.span.clone(), "untested module")
+        .at_leaf(leaf, "untested module")
         .help(format!(
             "it is not in the distro's catalog, so it may need a kernel feature Asterinas lacks (see `aster-config caps`); add `allow-untested = [\"{option}\"]` under [services] to accept it"
         )),
@@ -295,7 +296,7 @@ fn oci_backend(cx: &mut Context<'_>) {
                 at.place()
             ),
         )
-        .at(at.span.clone(), "turns Docker on")
+        .at_leaf(at, "turns Docker on")
         .help(format!(
             "{}\nset `virtualisation.oci-containers.backend = \"podman\"` in [nixos]: the distro's podman runs them",
             broken_help(service.reason.as_deref(), &service.needs, None)
