@@ -8,7 +8,7 @@
 //! JSON-RPC, an unknown method, a request before `initialize`, and a file past the size cap.
 //! Others cover a spec's catalog facts, fixes and formatting edits; a fleet file's diagnostics,
 //! hover and completion; silence on other TOML (a `Cargo.toml`); and a document change past the
-//! message cap. The client itself is in `lsp/client.rs`.
+//! message cap; a module problem pointing into the module file. The client is in `lsp/client.rs`.
 
 #[path = "lsp/client.rs"]
 mod client;
@@ -603,5 +603,42 @@ fn a_message_past_the_cap_leaves_one_size_diagnostic() {
 
     let reopened = client.open(&uri, &text);
     assert_eq!(reopened, opened, "a normal change is checked again");
+    assert_eq!(client.finish(), 0);
+}
+
+/// A problem in an imported module: the diagnostic sits on the spec's `modules` entry, and its
+/// related information points at the binding in the module file itself.
+#[test]
+fn a_module_problem_points_into_the_module_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().canonicalize().unwrap();
+    std::fs::write(
+        folder.join("containers.nix"),
+        "{ ... }:\n{\n  virtualisation.docker.enable = true;\n}\n",
+    )
+    .unwrap();
+    let uri = uri_of(&folder.join("system.toml"));
+    let text = "spec-version = 1\n[imports]\nmodules = [\"containers.nix\"]\n";
+    let mut client = Client::initialized();
+    let published = client.open(&uri, text);
+    let docker = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "AC0403")
+        .unwrap_or_else(|| panic!("no AC0403: {published}"));
+    assert_eq!(docker["range"]["start"]["line"], 2, "{docker}");
+    let related = &docker["relatedInformation"][0];
+    assert_eq!(
+        related["location"]["uri"],
+        uri_of(&folder.join("containers.nix")),
+        "{docker}"
+    );
+    assert_eq!(
+        related["location"]["range"],
+        json!({"start": {"line": 2, "character": 2}, "end": {"line": 2, "character": 38}}),
+        "{docker}"
+    );
+    assert_eq!(related["message"], "set here");
     assert_eq!(client.finish(), 0);
 }

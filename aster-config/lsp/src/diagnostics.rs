@@ -1,7 +1,9 @@
 //! The compiler's diagnostics as the protocol's: same code, span, severity, message and help;
-//! secondary labels become related information, the code links to its `explain` page.
+//! secondary labels become related information, and so does the place in an imported module
+//! that a diagnostic points into.
 
 use crate::document::Document;
+use crate::text::{LineIndex, path_to_uri};
 use aster_compiler::Severity;
 use lsp_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
@@ -38,7 +40,7 @@ pub fn convert(
     if let Some(help) = &diagnostic.help {
         message.push_str(&format!("\nhelp: {help}"));
     }
-    let related: Vec<DiagnosticRelatedInformation> = diagnostic
+    let mut related: Vec<DiagnosticRelatedInformation> = diagnostic
         .labels
         .iter()
         .filter(|l| !l.primary)
@@ -47,6 +49,13 @@ pub fn convert(
             message: label.text.clone(),
         })
         .collect();
+    if let Some(place) = diagnostic
+        .elsewhere
+        .as_ref()
+        .and_then(|at| elsewhere(document, at))
+    {
+        related.push(place);
+    }
     Diagnostic {
         range,
         severity: Some(match diagnostic.severity {
@@ -61,4 +70,19 @@ pub fn convert(
         tags: None,
         data: None,
     }
+}
+
+/// The place in an imported file, as a location beside the document's own file; `None` for a
+/// document with no folder (unsaved) or a file that is gone.
+fn elsewhere(
+    document: &Document,
+    at: &aster_compiler::Elsewhere,
+) -> Option<DiagnosticRelatedInformation> {
+    let file = document.folder()?.join(&at.file).canonicalize().ok()?;
+    let uri: Uri = path_to_uri(&file).parse().ok()?;
+    let range = LineIndex::new(&at.source).range(&at.source, &at.span);
+    Some(DiagnosticRelatedInformation {
+        location: Location::new(uri, range),
+        message: at.text.clone(),
+    })
 }
