@@ -10,6 +10,7 @@
 
 use crate::names::{attr_name, static_string};
 use crate::scope::{Scope, Wrapper};
+use aster_compiler::nix::{describe_parse_error, parse_error_range};
 use aster_compiler::{Code, Diagnostic};
 use rnix::ast::{self, AstToken, HasEntry, LiteralKind};
 use rowan::ast::AstNode;
@@ -83,74 +84,6 @@ fn range(node: &rnix::SyntaxNode) -> Range<usize> {
     usize::from(r.start())..usize::from(r.end())
 }
 
-fn error_range(error: &rnix::ParseError, len: usize) -> Range<usize> {
-    use rnix::ParseError as E;
-    let r = match error {
-        E::Unexpected(r)
-        | E::UnexpectedExtra(r)
-        | E::UnexpectedWanted(_, r, _)
-        | E::UnexpectedDoubleBind(r)
-        | E::DuplicatedArgs(r, _) => *r,
-        _ => return len..len,
-    };
-    usize::from(r.start())..usize::from(r.end())
-}
-
-/// A token kind as a reader knows it: `;` rather than `TOKEN_SEMICOLON`.
-fn token(kind: rnix::SyntaxKind) -> String {
-    use rnix::SyntaxKind as K;
-    let text = match kind {
-        K::TOKEN_SEMICOLON => "`;`",
-        K::TOKEN_ASSIGN => "`=`",
-        K::TOKEN_COLON => "`:`",
-        K::TOKEN_COMMA => "`,`",
-        K::TOKEN_DOT => "`.`",
-        K::TOKEN_L_BRACE => "`{`",
-        K::TOKEN_R_BRACE => "`}`",
-        K::TOKEN_L_BRACK => "`[`",
-        K::TOKEN_R_BRACK => "`]`",
-        K::TOKEN_L_PAREN => "`(`",
-        K::TOKEN_R_PAREN => "`)`",
-        K::TOKEN_IDENT => "a name",
-        K::TOKEN_STRING_START | K::TOKEN_STRING_END => "a quote",
-        K::TOKEN_IN => "`in`",
-        K::TOKEN_THEN => "`then`",
-        K::TOKEN_ELSE => "`else`",
-        other => {
-            return format!("{other:?}")
-                .trim_start_matches("TOKEN_")
-                .to_lowercase();
-        }
-    };
-    text.to_owned()
-}
-
-/// What went wrong, in words.
-fn describe(error: &rnix::ParseError) -> String {
-    use rnix::ParseError as E;
-    let wanted = |kinds: &[rnix::SyntaxKind]| {
-        kinds
-            .iter()
-            .map(|k| token(*k))
-            .collect::<Vec<_>>()
-            .join(" or ")
-    };
-    match error {
-        E::UnexpectedWanted(found, _, expected) => {
-            format!("expected {} but found {}", wanted(expected), token(*found))
-        }
-        E::UnexpectedEOFWanted(expected) => {
-            format!("the file ends where {} is needed", wanted(expected))
-        }
-        E::UnexpectedEOF => "the file ends in the middle of an expression".to_owned(),
-        E::UnexpectedDoubleBind(_) => "a name is bound twice".to_owned(),
-        E::DuplicatedArgs(_, name) => format!("the argument `{name}` is listed twice"),
-        E::RecursionLimitExceeded => "it nests too deeply to read".to_owned(),
-        E::Unexpected(_) | E::UnexpectedExtra(_) => "unexpected text here".to_owned(),
-        other => other.to_string(),
-    }
-}
-
 /// Parses `text`; a syntax error, or a file that is not a module, is a diagnostic.
 pub fn read(text: &str) -> Result<Module, Vec<Diagnostic>> {
     let parse = rnix::Root::parse(text);
@@ -159,12 +92,12 @@ pub fn read(text: &str) -> Result<Module, Vec<Diagnostic>> {
         // ends where … is needed" at its end, or two errors at the end): one report per place,
         // and none at the end of the file when an earlier error explains it.
         let mut seen: Vec<Range<usize>> = Vec::new();
-        let end = text.len()..text.len();
+        let end = parse_error_range(&rnix::ParseError::UnexpectedEOF, text);
         return Err(parse
             .errors()
             .iter()
             .filter(|e| {
-                let at = error_range(e, text.len());
+                let at = parse_error_range(e, text);
                 let keep = !seen.contains(&at) && (at != end || seen.is_empty());
                 seen.push(at);
                 keep
@@ -172,9 +105,9 @@ pub fn read(text: &str) -> Result<Module, Vec<Diagnostic>> {
             .map(|e| {
                 Diagnostic::new(
                     Code::ImportNixSyntax,
-                    format!("this is not valid Nix: {}", describe(e)),
+                    format!("this is not valid Nix: {}", describe_parse_error(e)),
                 )
-                .at(Some(error_range(e, text.len())), "the Nix parser stopped here")
+                .at(Some(parse_error_range(e, text)), "the Nix parser stopped here")
                     .help("`import` reads a configuration.nix that nixos-rebuild accepts; fix the syntax first")
             })
             .collect());
