@@ -2,7 +2,7 @@
 //!
 //! Each service is a table; writing the table turns the service on (`enable` defaults to `true`),
 //! so `[services.openssh]` alone is enough. Services that listen on the network say explicitly
-//! whether their ports are opened in the firewall (`open-firewall`).
+//! whether their ports are listed as open in the (on Asterinas, inactive) firewall (`open-firewall`).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -126,7 +126,7 @@ pub struct Openssh {
     /// Whether root may log in over SSH.
     #[serde(default)]
     pub permit_root_login: PermitRootLogin,
-    /// Open `ports` in the firewall.
+    /// List `ports` as open in the firewall settings. Asterinas has no packet filter, so the firewall is off and every listening port is reachable either way.
     #[serde(default = "yes")]
     pub open_firewall: bool,
 }
@@ -174,7 +174,7 @@ pub struct Nginx {
     /// Web sites by server name: `sites."example.org".root = "/var/www/example"`.
     #[serde(default)]
     pub sites: BTreeMap<String, NginxSite>,
-    /// Open port 80 in the firewall, and 443 when a site has TLS.
+    /// List port 80 (and 443 when a site has TLS) as open in the firewall settings. Asterinas has no packet filter, so the firewall is off and every listening port is reachable either way.
     #[serde(default = "yes")]
     pub open_firewall: bool,
     /// The email address of your Let's Encrypt account, needed once a site has `acme = true`:
@@ -277,7 +277,7 @@ pub struct Redis {
     /// Address to listen on; `"127.0.0.1"` keeps it local.
     #[serde(default = "Redis::default_bind")]
     pub bind: String,
-    /// Open `port` in the firewall.
+    /// List `port` as open in the firewall settings. Asterinas has no packet filter, so the firewall is off and every listening port is reachable either way.
     #[serde(default)]
     pub open_firewall: bool,
 }
@@ -298,7 +298,7 @@ pub struct Postgresql {
     /// Run the service (default `true` once the table is written).
     #[serde(default = "yes")]
     pub enable: bool,
-    /// Open port 5432 in the firewall.
+    /// List port 5432 as open in the firewall settings. Asterinas has no packet filter, so the firewall is off and every listening port is reachable either way.
     #[serde(default)]
     pub open_firewall: bool,
 }
@@ -313,7 +313,7 @@ pub struct Prometheus {
     /// TCP port of the web interface.
     #[serde(default = "Prometheus::default_port")]
     pub port: u16,
-    /// Open `port` in the firewall.
+    /// List `port` as open in the firewall settings. Asterinas has no packet filter, so the firewall is off and every listening port is reachable either way.
     #[serde(default)]
     pub open_firewall: bool,
 }
