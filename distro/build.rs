@@ -25,6 +25,9 @@ mod limitations;
 mod packages;
 #[path = "src/rebuild.rs"]
 mod rebuild;
+#[allow(dead_code)] // only the library searches
+#[path = "src/search.rs"]
+mod search;
 #[path = "src/services.rs"]
 mod services;
 #[path = "src/source.rs"]

@@ -149,6 +149,32 @@ fn caps_and_packages_answer_questions() {
         text.contains("docker [broken]") && text.contains("instead: podman"),
         "{text}"
     );
+    // Services and NixOS modules have their own search: ACME is a module with its honest status.
+    let acme = aster_config(&["services", "acme"]);
+    let text = String::from_utf8_lossy(&acme.stdout);
+    assert_eq!(acme.status.code(), Some(0), "{text}");
+    assert!(
+        text.starts_with("acme [untested] NixOS module: security.acme.certs.<name>")
+            && text.contains("lego"),
+        "{text}"
+    );
+    let docker = aster_config(&["services", "docker"]);
+    let text = String::from_utf8_lossy(&docker.stdout);
+    assert!(
+        text.starts_with("docker [broken] service: virtualisation.docker.enable")
+            && text.contains("instead: podman"),
+        "{text}"
+    );
+    let broken = aster_config(&["--format", "json", "services", "--status", "broken"]);
+    let rows: serde_json::Value = serde_json::from_slice(&broken.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert!(rows.len() > 10 && rows.iter().all(|r| r["status"] == "broken"));
+    assert_eq!(
+        aster_config(&["services", "zzzz-no-such-thing"])
+            .status
+            .code(),
+        Some(1)
+    );
     let broken = aster_config(&["--format", "json", "packages", "--status", "broken"]);
     let rows: serde_json::Value = serde_json::from_slice(&broken.stdout).unwrap();
     assert!(

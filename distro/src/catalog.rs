@@ -157,4 +157,10 @@ impl Catalog {
     pub fn search_packages(&self, query: &str) -> Vec<&Package> {
         packages::search(self.packages(), query)
     }
+
+    /// Services, desktops and NixOS modules matching `query` by name, enable option or package.
+    #[must_use]
+    pub fn search_services(&self, query: &str) -> Vec<&Service> {
+        crate::services::search(self.services(), query)
+    }
 }

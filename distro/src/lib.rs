@@ -31,6 +31,7 @@ pub mod forced;
 pub mod limitations;
 pub mod packages;
 pub mod rebuild;
+mod search;
 pub mod services;
 // The TOML reader runs in build.rs; unit tests include it to prove broken text is rejected.
 #[cfg(test)]

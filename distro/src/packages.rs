@@ -91,17 +91,5 @@ impl Package {
 /// categories: exact matches first, then prefixes, substrings and category matches; ties in
 /// attribute order. An empty query matches nothing.
 pub(crate) fn search<'a>(packages: &'a [Package], query: &str) -> Vec<&'a Package> {
-    let query = query.trim().to_lowercase();
-    if query.is_empty() {
-        return Vec::new();
-    }
-    let mut hits: Vec<(u8, &Package)> = packages
-        .iter()
-        .filter_map(|p| p.match_rank(&query).map(|rank| (rank, p)))
-        .collect();
-    hits.sort_by(|(ra, a), (rb, b)| {
-        ra.cmp(rb)
-            .then_with(|| a.display_name().cmp(b.display_name()))
-    });
-    hits.into_iter().map(|(_, p)| p).collect()
+    crate::search::ranked(packages, query, Package::match_rank, Package::display_name)
 }

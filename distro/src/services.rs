@@ -71,9 +71,37 @@ pub struct Service {
 }
 
 impl Service {
+    /// How well the lower-cased `query` matches (0 best): name, then enable option or packages.
+    fn match_rank(&self, query: &str) -> Option<u8> {
+        let name = self.name.to_lowercase();
+        if name == query {
+            Some(0)
+        } else if name.starts_with(query) {
+            Some(1)
+        } else if name.contains(query) {
+            Some(2)
+        } else if self.enable.to_lowercase().contains(query)
+            || self
+                .packages
+                .iter()
+                .any(|p| p.to_lowercase().contains(query))
+        {
+            Some(3)
+        } else {
+            None
+        }
+    }
+
     /// The NixOS option path whose `true` turns this service's module on.
     #[must_use]
     pub fn enable_option(&self) -> &str {
         &self.enable
     }
+}
+
+/// Entries matching `query` case-insensitively: by name (exact, then prefix, then substring), then
+/// by the option that turns them on or the packages they run; ties in name order. An empty query
+/// matches nothing.
+pub(crate) fn search<'a>(services: &'a [Service], query: &str) -> Vec<&'a Service> {
+    crate::search::ranked(services, query, Service::match_rank, |s| s.name.as_str())
 }

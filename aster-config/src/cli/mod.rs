@@ -33,6 +33,7 @@ mod passwd;
 mod plan;
 mod render;
 mod rollback;
+mod services;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -122,6 +123,11 @@ enum Command {
         after_help = "Examples:\n  aster-config packages docker\n  aster-config packages --status broken"
     )]
     Packages(packages::Args),
+    /// Search the catalog of services, desktops and NixOS modules (status, needs, how to turn on).
+    #[command(
+        after_help = "Examples:\n  aster-config services samba\n  aster-config services --status broken"
+    )]
+    Services(services::Args),
     /// Print the spec's JSON Schema.
     Schema,
     /// Explain a diagnostic code (or list all codes).
@@ -219,6 +225,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(&args, &style),
         Command::Caps(args) => caps::run(&args, format),
         Command::Packages(args) => packages::run(&args, format),
+        Command::Services(args) => services::run(&args, format),
         Command::Schema => {
             say_raw!("{}", aster_compiler::schema::SPEC_SCHEMA_TEXT);
             EXIT_OK

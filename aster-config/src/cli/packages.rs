@@ -14,7 +14,7 @@ pub struct Args {
     status: Option<StatusFilter>,
 }
 
-/// Package statuses to filter on.
+/// Catalog statuses to filter on (packages and services alike).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatusFilter {
     /// Tested upstream on Asterinas NixOS.
@@ -25,6 +25,17 @@ pub enum StatusFilter {
     Broken,
 }
 
+impl StatusFilter {
+    /// The catalog status this filter keeps.
+    pub fn status(self) -> Status {
+        match self {
+            Self::Verified => Status::Verified,
+            Self::Untested => Status::Untested,
+            Self::Broken => Status::Broken,
+        }
+    }
+}
+
 pub fn run(args: &Args, format: Format) -> u8 {
     let catalog = catalog();
     let mut found: Vec<&Package> = match args.query.as_deref().filter(|q| !q.trim().is_empty()) {
@@ -32,12 +43,7 @@ pub fn run(args: &Args, format: Format) -> u8 {
         None => catalog.packages().iter().collect(),
     };
     if let Some(filter) = args.status {
-        let wanted = match filter {
-            StatusFilter::Verified => Status::Verified,
-            StatusFilter::Untested => Status::Untested,
-            StatusFilter::Broken => Status::Broken,
-        };
-        found.retain(|p| p.status == wanted);
+        found.retain(|p| p.status == filter.status());
     }
     match format {
         Format::Json => {

@@ -10,7 +10,7 @@
 
 use super::{
     Cli, Globals, apply, build, caps, check, explain, fleet, fmt, generations, import, init, lock,
-    lsp, packages, passwd, plan, rollback,
+    lsp, packages, passwd, plan, rollback, services,
 };
 use clap::{Args as _, Command, FromArgMatches as _, Parser as _, Subcommand as _};
 use std::ffi::OsString;
@@ -69,6 +69,7 @@ fn subcommand_command(name: &str) -> Option<Command> {
         "build" => build::Args::augment_args(Command::new("build")),
         "caps" => caps::Args::augment_args(Command::new("caps")),
         "packages" => packages::Args::augment_args(Command::new("packages")),
+        "services" => services::Args::augment_args(Command::new("services")),
         "schema" => Command::new("schema"),
         "explain" => explain::Args::augment_args(Command::new("explain")),
         "plan" => plan::Args::augment_args(Command::new("plan")),
