@@ -13,7 +13,7 @@ use crate::diagnostic::{Diagnostic, Elsewhere, Span};
 use crate::nix::{Expr, parse_option_path};
 use crate::options;
 use crate::spec::keys;
-use crate::tree::{Node, Value as TreeValue, key_path};
+use crate::tree::{Node, Segment, Value as TreeValue, key_path};
 use serde_json::Value as Json;
 use std::collections::HashMap;
 
@@ -206,6 +206,35 @@ fn expr_leaves(path: &[String], value: &Expr, f: &mut dyn FnMut(Vec<String>, Jso
         }
         other => f(path.to_vec(), literal(other)),
     }
+}
+
+/// The span of the spec key that writes the section option `path` (`services.openssh.ports` →
+/// the `ports` key of `[services.openssh]`), found through the option table's `spec` column;
+/// `None` when the option has no single key or the spec leaves it at its default.
+pub fn spec_key_span(tree: &Node, path: &[String]) -> Option<Span> {
+    let row = options::table::all().iter().find(|row| row.matches(path))?;
+    // The names the option's placeholders stand for, in order (`users.users.<name>…`).
+    let names: Vec<&str> = row
+        .segments()
+        .zip(path)
+        .filter(|(own, _)| own.starts_with('<'))
+        .map(|(_, name)| name.as_str())
+        .collect();
+    let key = row.spec_key.split([' ', '(']).next()?;
+    let mut names = names.into_iter();
+    let segments: Vec<Segment> = key
+        .split('.')
+        .map(|part| {
+            let part = if part.starts_with('<') {
+                names.next()?
+            } else {
+                part
+            };
+            Some(Segment::Key(part.to_owned()))
+        })
+        .collect::<Option<_>>()?;
+    let node = tree.find(&segments)?;
+    node.key_span.clone().or_else(|| node.span.clone())
 }
 
 /// The JSON form of a literal expression; anything computed is `Null`.

@@ -6,7 +6,7 @@
 //! options under a section's module (`enableACME` for a site the spec declares) and is refused only
 //! where both set the same option, with both places shown.
 
-use super::final_options::{Leaf, Origin};
+use super::final_options::{Leaf, Origin, spec_key_span};
 use super::{Context, names};
 use crate::check::final_options::AtLeaf as _;
 use crate::diagnostic::{Code, Diagnostic};
@@ -88,7 +88,10 @@ fn options(cx: &mut Context<'_>, leaves: &[Leaf]) {
                     ),
                 )
                 .at_leaf(leaf, "set here")
-                .also(owner.span.clone(), format!("and by {title}"))
+                .also(
+                    spec_key_span(cx.tree, &owner.path).or_else(|| owner.span.clone()),
+                    format!("and by {title}"),
+                )
                 .help(format!("keep one: change the key of {title}, or remove this entry (adding options the section does not set is fine)")),
             );
         }
