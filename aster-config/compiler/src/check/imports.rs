@@ -376,9 +376,10 @@ fn walk(
             opaque.push(at);
             continue;
         };
+        // At the top of a module: its structure, and a computed `config` (already reported).
         if skip_structure
             && prefix.is_empty()
-            && super::MODULE_STRUCTURE.contains(&names[0].as_str())
+            && (names[0] == "config" || super::MODULE_STRUCTURE.contains(&names[0].as_str()))
         {
             continue;
         }
