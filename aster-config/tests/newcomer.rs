@@ -10,7 +10,6 @@
 mod common;
 
 use common::root;
-use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -22,27 +21,7 @@ fn binary() -> Command {
 }
 
 fn run_with_stdin(args: &[&str], stdin: &str) -> Output {
-    let mut child = binary()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run aster-config");
-    let written = child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes());
-    // A command that refuses before reading (no terminal, no --stdin) may have closed its input.
-    if let Err(error) = written {
-        assert_eq!(
-            error.kind(),
-            std::io::ErrorKind::BrokenPipe,
-            "write stdin: {error}"
-        );
-    }
-    child.wait_with_output().expect("wait")
+    common::output_with_stdin(binary().args(args), stdin)
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -19,9 +19,8 @@
 mod common;
 
 use common::root;
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 /// A syntactically valid Ed25519 public key line (not anyone's key).
 const TEST_KEY: &str =
@@ -84,25 +83,14 @@ impl Tour {
 
     /// Runs `command` with `sh -c` in the tour's folder, feeding `stdin`.
     fn sh(&self, command: &str, stdin: &str) -> Output {
-        let mut child = Command::new("/bin/sh")
-            .args(["-c", command])
-            .current_dir(self.folder())
-            .env("PATH", &self.path)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run sh");
-        let written = child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(stdin.as_bytes());
-        if let Err(error) = written {
-            assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{error}");
-        }
-        child.wait_with_output().expect("wait")
+        common::output_with_stdin(
+            Command::new("/bin/sh")
+                .args(["-c", command])
+                .current_dir(self.folder())
+                .env("PATH", &self.path)
+                .env("NO_COLOR", "1"),
+            stdin,
+        )
     }
 
     /// Runs `command` and panics with its output unless it exits 0.

@@ -36,15 +36,34 @@ impl StatusFilter {
     }
 }
 
+/// The catalog rows a search command shows: what `search` finds for a non-blank `query` (every
+/// row of `all` without one), kept to those with the status `filter` asks for.
+pub fn select<'a, T>(
+    query: Option<&str>,
+    search: impl FnOnce(&str) -> Vec<&'a T>,
+    all: &'a [T],
+    filter: Option<StatusFilter>,
+    status: impl Fn(&T) -> Status,
+) -> Vec<&'a T> {
+    let mut found = match query.filter(|q| !q.trim().is_empty()) {
+        Some(query) => search(query),
+        None => all.iter().collect(),
+    };
+    if let Some(filter) = filter {
+        found.retain(|row| status(row) == filter.status());
+    }
+    found
+}
+
 pub fn run(args: &Args, format: Format) -> u8 {
     let catalog = catalog();
-    let mut found: Vec<&Package> = match args.query.as_deref().filter(|q| !q.trim().is_empty()) {
-        Some(query) => catalog.search_packages(query),
-        None => catalog.packages().iter().collect(),
-    };
-    if let Some(filter) = args.status {
-        found.retain(|p| p.status == filter.status());
-    }
+    let found = select(
+        args.query.as_deref(),
+        |q| catalog.search_packages(q),
+        catalog.packages(),
+        args.status,
+        |p: &Package| p.status,
+    );
     match format {
         Format::Json => {
             let rows: Vec<serde_json::Value> = found

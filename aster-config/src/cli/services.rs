@@ -1,7 +1,7 @@
 //! `aster-config services [QUERY]`: search the catalog of services, desktops and NixOS modules —
 //! whether each works on Asterinas NixOS, what it needs from the kernel, and how to turn it on.
 
-use super::packages::StatusFilter;
+use super::packages::{StatusFilter, select};
 use super::{EXIT_OK, EXIT_SPEC_ERRORS, Format};
 use aster_distro::catalog;
 use aster_distro::services::{Service, ServiceKind};
@@ -19,13 +19,13 @@ pub struct Args {
 
 pub fn run(args: &Args, format: Format) -> u8 {
     let catalog = catalog();
-    let mut found: Vec<&Service> = match args.query.as_deref().filter(|q| !q.trim().is_empty()) {
-        Some(query) => catalog.search_services(query),
-        None => catalog.services().iter().collect(),
-    };
-    if let Some(filter) = args.status {
-        found.retain(|s| s.status == filter.status());
-    }
+    let found = select(
+        args.query.as_deref(),
+        |q| catalog.search_services(q),
+        catalog.services(),
+        args.status,
+        |s: &Service| s.status,
+    );
     match format {
         Format::Json => {
             let rows: Vec<serde_json::Value> = found

@@ -83,6 +83,33 @@ pub fn aster_config(args: &[&str]) -> Output {
         .expect("run aster-config")
 }
 
+/// Runs `command` with `stdin` written to its standard input and its output captured. A command
+/// that refuses before reading (no terminal, no `--stdin`) may have closed its input already:
+/// that broken pipe is expected, any other write error fails the test.
+pub fn output_with_stdin(command: &mut Command, stdin: &str) -> Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the command");
+    let written = child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes());
+    if let Err(error) = written {
+        assert_eq!(
+            error.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "write stdin: {error}"
+        );
+    }
+    child.wait_with_output().expect("wait")
+}
+
 /// Parses every file with the real `nix-instantiate --parse` (one process per batch) and returns
 /// the failures. Fails the test when Nix is missing: the test command installs `nix-bin`.
 pub fn nix_parse_failures(files: &[PathBuf]) -> Vec<String> {
