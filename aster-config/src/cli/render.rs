@@ -185,7 +185,9 @@ impl Related {
             .collect();
         let (line, column) = at.line_column();
         Self {
-            message: format!("in {} (line {line}, column {column})", shown.display()),
+            // The file as the spec names it (the snippet's header gives the path from here):
+            // a message that does not depend on where the checkout is wraps the same everywhere.
+            message: format!("in {} (line {line}, column {column})", at.file),
             label: LabeledSpan::new_primary_with_span(
                 Some(escape_controls(&at.text, false)),
                 (at.span.start, at.span.end.saturating_sub(at.span.start)),
