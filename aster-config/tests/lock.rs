@@ -140,6 +140,34 @@ fn a_spec_is_locked_and_built_with_the_pin_the_same_bytes_every_time() {
         format!("\"{}\"", setup.store_path()),
         "fetchTarball and the lock disagree"
     );
+
+    // configuration.nix puts the pinned tree first on the machine's NIX_PATH, so a plain
+    // nixos-rebuild or nix-build there uses it too: evaluated with the real lib, the option's
+    // definition is `lib.mkBefore [ "nixpkgs=<the locked store path>" ]`.
+    let Some(lib) = common::nixpkgs_lib() else {
+        return;
+    };
+    let probe = outs[0].join("nix-path-probe.nix");
+    std::fs::write(
+        &probe,
+        format!(
+            "let lib = import {}; in (import ./configuration.nix {{ config = {{ }}; inherit lib; pkgs = {{ }}; }}).nix.nixPath",
+            lib.display()
+        ),
+    )
+    .unwrap();
+    let nix_path = nix_instantiate(&setup, &["--eval", "--strict", "--json"], &probe);
+    let nix_path: serde_json::Value = serde_json::from_str(&nix_path).unwrap();
+    assert_eq!(nix_path["_type"], "order", "{nix_path}");
+    assert_eq!(
+        nix_path["content"],
+        serde_json::json!([format!("nixpkgs={}", setup.store_path())]),
+        "{nix_path}"
+    );
+    assert!(
+        nix_path["priority"].as_i64().is_some_and(|p| p < 1000),
+        "{nix_path}"
+    );
 }
 
 #[test]

@@ -22,7 +22,7 @@ fn run(spec: &str, cache: &std::path::Path) -> aster_compiler::Checked {
         },
         &Options {
             packages: Some(&index as &dyn PackageIndex),
-            full: false,
+            ..Options::default()
         },
     )
 }
@@ -83,7 +83,7 @@ fn unknown_packages_get_real_suggestions_and_the_list_is_cached() {
         .expect("a lookup that is not off");
     let options = Options {
         packages: Some(&missing as &dyn PackageIndex),
-        full: false,
+        ..Options::default()
     };
     let skipped = check_with(
         Input {

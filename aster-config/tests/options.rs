@@ -6,7 +6,7 @@
 mod common;
 
 use aster_compiler::nix::{Binding, Expr};
-use aster_compiler::options::{overlays, sections, table};
+use aster_compiler::options::{overlays, pinned_nixpkgs, sections, table};
 use aster_compiler::{Input, build};
 use common::{root, toml_files};
 
@@ -57,6 +57,17 @@ fn every_emitted_option_was_read_in_nixpkgs() {
                     None => unlisted.push(format!("{}: {}", spec_file.display(), path.join("."))),
                 }
             }
+        }
+    }
+    // What a locked spec adds (tests/lock.rs evaluates it with the real lib).
+    let mut pinned = Vec::new();
+    leaves(&[], &pinned_nixpkgs(), &mut pinned);
+    for path in pinned {
+        match rows.iter().find(|r| r.matches(&path)) {
+            Some(row) => {
+                used.insert(row.path);
+            }
+            None => unlisted.push(format!("a locked spec: {}", path.join("."))),
         }
     }
     assert!(

@@ -67,6 +67,9 @@ pub struct Options<'a> {
     /// Emit a complete `/etc/nixos` tree: the spec's files plus the distro's own module,
     /// overlays and the files they reference, ready for `nixos-install`.
     pub full: bool,
+    /// The output will hold the spec's locked nixpkgs as `nixpkgs.nix` (written by the caller):
+    /// `configuration.nix` then puts it first on the machine's `NIX_PATH`.
+    pub pinned: bool,
 }
 
 impl std::fmt::Debug for Options<'_> {
@@ -74,6 +77,7 @@ impl std::fmt::Debug for Options<'_> {
         f.debug_struct("Options")
             .field("packages", &self.packages.map(|_| "PackageIndex"))
             .field("full", &self.full)
+            .field("pinned", &self.pinned)
             .finish()
     }
 }
@@ -155,16 +159,19 @@ pub fn build(input: Input<'_>) -> Built {
 pub fn build_with(input: Input<'_>, options: &Options<'_>) -> Built {
     let mut checked = check_with(input, options);
     let output = match (&checked.source, &checked.spec) {
-        (Some(source), Some(spec)) if !checked.diagnostics.has_errors() => {
-            emit::emit(source, spec, &checked.attachments, &mut checked.diagnostics).map(
-                |mut tree| {
-                    if options.full {
-                        emit::add_distro_tree(&mut tree, &mut checked.diagnostics);
-                    }
-                    tree
-                },
-            )
-        }
+        (Some(source), Some(spec)) if !checked.diagnostics.has_errors() => emit::emit(
+            source,
+            spec,
+            &checked.attachments,
+            options.pinned,
+            &mut checked.diagnostics,
+        )
+        .map(|mut tree| {
+            if options.full {
+                emit::add_distro_tree(&mut tree, &mut checked.diagnostics);
+            }
+            tree
+        }),
         _ => None,
     };
     Built { checked, output }

@@ -17,6 +17,7 @@ pub fn check(path: &Path, text: &str) -> Checked {
     let options = aster_compiler::Options {
         packages: None,
         full: false,
+        pinned: false,
     };
     let checked = aster_fleet::check_text(path, text, &options);
     let mut diagnostics = Diagnostics::new();

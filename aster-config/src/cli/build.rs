@@ -52,6 +52,7 @@ pub fn run(args: &Args, style: &Style) -> u8 {
                 .as_ref()
                 .map(|i| i as &dyn aster_compiler::PackageIndex),
             full: args.full,
+            pinned: pin.is_some(),
         },
     );
     let checked = &built.checked;

@@ -85,6 +85,7 @@ pub fn run(args: &Args, style: &Style) -> u8 {
                 .as_ref()
                 .map(|i| i as &dyn aster_compiler::PackageIndex),
             full: false,
+            pinned: false,
         },
     );
     style.diagnostics(&shown, checked.source.as_ref(), &checked.diagnostics);

@@ -87,11 +87,17 @@ pub fn compile(
     let shown = super::render::spec_path(path);
     let pin = super::lock::spec_pin(path, required)
         .map_err(|problem| problem.report(style, &shown, "nothing changed"))?;
-    let built = aster_compiler::build(aster_compiler::Input {
-        name: &name,
-        bytes: &bytes,
-        base_dir: dir.as_deref(),
-    });
+    let built = aster_compiler::build_with(
+        aster_compiler::Input {
+            name: &name,
+            bytes: &bytes,
+            base_dir: dir.as_deref(),
+        },
+        &aster_compiler::Options {
+            pinned: pin.is_some(),
+            ..aster_compiler::Options::default()
+        },
+    );
     let checked = &built.checked;
     style.diagnostics(&shown, checked.source.as_ref(), &checked.diagnostics);
     if let (Some(output), Some(spec)) = (&built.output, &checked.spec) {

@@ -3,7 +3,8 @@
 //! It reads like a hand-written configuration: a fixed header naming the spec and its hash, the
 //! imports (the distro's `aster_configuration.nix`, `hardware-configuration.nix` when the target
 //! has one, and the spec's own modules), then one commented block per spec section, then the
-//! `[nixos]` escape-hatch options and the overlays.
+//! `[nixos]` escape-hatch options and the overlays, and when the spec is locked, its pinned
+//! nixpkgs first on `NIX_PATH`.
 
 use crate::check::{AttachmentKind, Attachments};
 use crate::layout;
@@ -14,7 +15,7 @@ use crate::spec::Spec;
 use crate::util::hash::sha256_hex;
 
 /// The generated text of `configuration.nix`.
-pub fn render(source: &SourceFile, spec: &Spec, attachments: &Attachments) -> String {
+pub fn render(source: &SourceFile, spec: &Spec, attachments: &Attachments, pinned: bool) -> String {
     let mut bindings = vec![imports(attachments)];
     for section in options::sections(spec) {
         let mut first = true;
@@ -30,6 +31,16 @@ pub fn render(source: &SourceFile, spec: &Spec, attachments: &Attachments) -> St
     bindings.extend(escape_hatch(spec));
     if let Some(mut binding) = options::overlays(spec) {
         binding.comment = vec!["[overrides]: one overlay per override, in overlays/.".into()];
+        binding.blank_before = true;
+        bindings.push(binding);
+    }
+    if pinned {
+        let mut binding = options::pinned_nixpkgs();
+        binding.comment = vec![
+            "The spec's locked nixpkgs (nixpkgs.nix) first on NIX_PATH: nix-build, nix-shell and a"
+                .into(),
+            "plain nixos-rebuild on this machine use it, not the channel.".into(),
+        ];
         binding.blank_before = true;
         bindings.push(binding);
     }

@@ -22,12 +22,13 @@ pub fn emit(
     source: &SourceFile,
     spec: &Spec,
     attachments: &Attachments,
+    pinned: bool,
     diagnostics: &mut Diagnostics,
 ) -> Option<OutputTree> {
     let mut tree = OutputTree::new(source);
     tree.insert_nix(
         layout::CONFIGURATION,
-        configuration::render(source, spec, attachments),
+        configuration::render(source, spec, attachments, pinned),
     );
     for (name, over) in &spec.overrides {
         tree.insert_nix(

@@ -8,7 +8,7 @@
 
 pub mod table;
 
-use crate::nix::{Binding, Expr};
+use crate::nix::{Binding, Expr, Op};
 use crate::spec::value::Parsed;
 use crate::spec::{DesktopEnvironment, Init, ServiceName, Spec, User};
 use std::collections::{BTreeMap, BTreeSet};
@@ -63,6 +63,32 @@ pub fn overlays(spec: &Spec) -> Option<Binding> {
             .collect();
         set(table::NIXPKGS_OVERLAYS, Expr::List(overlays))
     })
+}
+
+/// The spec's locked nixpkgs (`nixpkgs.nix` beside configuration.nix) first on the machine's
+/// `NIX_PATH` (config/nix-channel.nix): `nix-build '<nixpkgs>'`, `nix-shell` and a plain
+/// `nixos-rebuild` on the machine then use the pinned tree, not the channel. `lib.mkBefore`
+/// puts the entry before the distro's (list definitions concatenate), and Nix takes the first
+/// `nixpkgs=` it finds.
+pub fn pinned_nixpkgs() -> Binding {
+    let entry = Expr::BinOp(
+        Box::new(Expr::str("nixpkgs=")),
+        Op::Add,
+        Box::new(Expr::Apply(
+            Box::new(Expr::Var("import")),
+            vec![Expr::Path(crate::layout::NIXPKGS_PIN.to_owned())],
+        )),
+    );
+    set(
+        table::NIX_NIX_PATH,
+        Expr::Apply(
+            Box::new(Expr::Select(
+                Box::new(Expr::Var("lib")),
+                vec!["mkBefore".to_owned()],
+            )),
+            vec![Expr::List(vec![entry])],
+        ),
+    )
 }
 
 /// `option = value;` for an option without placeholders.
