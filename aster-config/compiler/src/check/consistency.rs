@@ -18,8 +18,12 @@ pub fn check(cx: &mut Context<'_>) {
     groups(cx);
     desktop_console(cx);
     default_sites(cx);
+    raw_default_sites(cx);
     placeholder_keys(cx);
 }
+
+/// What to do about two default sites, wherever they were written.
+const ONE_DEFAULT: &str = "nginx refuses to start with two `default_server` sites on one port; keep `default = true` on one site";
 
 fn ssh_keys_without_sshd(cx: &mut Context<'_>) {
     let sshd = cx.spec.services.openssh.as_ref().is_some_and(|s| s.enable);
@@ -144,10 +148,9 @@ fn default_sites(cx: &mut Context<'_>) {
                 cx.key_span(&key_path![keys::SERVICES, keys::NGINX, keys::SITES, first.as_str(), keys::DEFAULT]),
                 "first default",
             )
-            .help("nginx refuses to start with two `default_server` sites on one port; keep `default = true` on one site"),
+            .help(ONE_DEFAULT),
         );
     }
-    raw_default_sites(cx);
 }
 
 /// Two `services.nginx.virtualHosts.<name>.default = true` in the final option set when at least
@@ -185,7 +188,7 @@ fn raw_default_sites(cx: &mut Context<'_>) {
         )
         .at_leaf(&second, "second default")
         .also(first.span.clone(), "first default")
-        .help("nginx refuses to start with two `default_server` sites on one port; keep `default = true` on one site"),
+        .help(ONE_DEFAULT),
     );
 }
 
