@@ -141,11 +141,23 @@ fn default_sites(cx: &mut Context<'_>) {
                 format!("sites `{first}` and `{second}` are both the default site"),
             )
             .at(
-                cx.key_span(&key_path![keys::SERVICES, keys::NGINX, keys::SITES, second.as_str(), keys::DEFAULT]),
+                cx.key_span(&key_path![
+                    keys::SERVICES,
+                    keys::NGINX,
+                    keys::SITES,
+                    second.as_str(),
+                    keys::DEFAULT
+                ]),
                 "second default",
             )
             .also(
-                cx.key_span(&key_path![keys::SERVICES, keys::NGINX, keys::SITES, first.as_str(), keys::DEFAULT]),
+                cx.key_span(&key_path![
+                    keys::SERVICES,
+                    keys::NGINX,
+                    keys::SITES,
+                    first.as_str(),
+                    keys::DEFAULT
+                ]),
                 "first default",
             )
             .help(ONE_DEFAULT),

@@ -144,9 +144,9 @@ pub(super) fn read_dependency(
     from: &Elsewhere,
 ) -> Option<Vec<u8>> {
     let reference = source.to_str()?.to_owned();
-    let before = cx.reported();
+    let before = cx.diagnostics.len();
     let bytes = read_confined(cx, &reference, &here.to_vec());
-    for diagnostic in cx.reported_since(before) {
+    for diagnostic in cx.diagnostics.tail_mut(before) {
         diagnostic.elsewhere = Some(from.clone());
     }
     bytes

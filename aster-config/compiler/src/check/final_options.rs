@@ -24,13 +24,8 @@ pub enum Origin {
     Section(String),
     /// The `[nixos]` escape hatch.
     Nixos,
-    /// An `[imports]` module: its place in `imports.modules`, and the binding in the file.
-    Module {
-        /// Index in `imports.modules`.
-        index: usize,
-        /// The binding in the module file (or a file it imports).
-        at: Elsewhere,
-    },
+    /// An `[imports]` module (or a file it imports): the binding in that file.
+    Module(Elsewhere),
 }
 
 /// One option set to a value that is not an attribute set (or an empty one).
@@ -73,41 +68,30 @@ impl Leaf {
         match &self.origin {
             Origin::Section(title) => format!("by {title}"),
             Origin::Nixos => "in [nixos]".to_owned(),
-            Origin::Module { at, .. } => {
+            Origin::Module(at) => {
                 let (line, column) = at.line_column();
                 format!("in {} (line {line}, column {column})", at.file)
             }
         }
     }
-
-    /// Points `diagnostic` at where the option was written: the spec's span (a `[nixos]` key, a
-    /// section, or the module's `[imports]` entry) with `text`, and for a module also the binding
-    /// in the module's own file.
-    pub fn locate(&self, diagnostic: Diagnostic, text: impl Into<String>) -> Diagnostic {
-        let diagnostic = diagnostic.at(self.span.clone(), text);
-        match &self.origin {
-            Origin::Module { at, .. } => diagnostic.in_file(
-                at.file.clone(),
-                &at.source,
-                at.span.clone(),
-                at.text.clone(),
-            ),
-            Origin::Section(_) | Origin::Nixos => diagnostic,
-        }
-    }
 }
 
 /// Points a diagnostic at an option of the final set, in a builder chain: `.at_leaf(leaf, "…")`
-/// is `.at(leaf.span, "…")` plus, for an option a module sets, the binding in the module file.
+/// is `.at(leaf.span, "…")` (a `[nixos]` key, a section, or a module's `[imports]` entry) plus,
+/// for an option a module sets, the binding in the module file.
 pub trait AtLeaf {
-    /// See [`Leaf::locate`].
+    /// The primary label at `leaf`, with `text`.
     #[must_use]
     fn at_leaf(self, leaf: &Leaf, text: impl Into<String>) -> Self;
 }
 
 impl AtLeaf for Diagnostic {
     fn at_leaf(self, leaf: &Leaf, text: impl Into<String>) -> Self {
-        leaf.locate(self, text)
+        let diagnostic = self.at(leaf.span.clone(), text);
+        match &leaf.origin {
+            Origin::Module(at) => diagnostic.elsewhere_at(at.clone()),
+            Origin::Section(_) | Origin::Nixos => diagnostic,
+        }
     }
 }
 

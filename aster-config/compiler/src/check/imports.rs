@@ -16,7 +16,7 @@
 use super::Context;
 use super::files::{self, Attachment, AttachmentKind, Attachments};
 use super::final_options::{Leaf, Origin};
-use crate::diagnostic::{Code, Diagnostic, Elsewhere, Span};
+use crate::diagnostic::{Code, Diagnostic, Elsewhere, Span, line_column};
 use crate::layout::module_output_path;
 use crate::nix::{describe_parse_error, parse_error_range};
 use crate::spec::keys;
@@ -144,12 +144,7 @@ fn read_one(
     };
     let imported = relative_paths(cx, &here, &file, &root, &pending.source, &pending.output);
     for (path, output, is_module, span) in imported {
-        let at = Elsewhere {
-            file: name.clone(),
-            source: Arc::clone(&source),
-            span,
-            text: "this path".to_owned(),
-        };
+        let at = file.at(span, "this path");
         if let Some(bytes) = files::read_dependency(cx, &path, &here, &at) {
             let source = path;
             attachments.push(Attachment {
@@ -169,7 +164,7 @@ fn read_one(
         }
     }
     if pending.module {
-        options(cx, &here, pending.index, &file, &root);
+        options(cx, &here, &file, &root);
     }
 }
 
@@ -177,6 +172,18 @@ fn read_one(
 struct File<'a> {
     name: &'a str,
     source: &'a Arc<str>,
+}
+
+impl File<'_> {
+    /// The place `span` in this file, labelled `text`.
+    fn at(&self, span: Span, text: &str) -> Elsewhere {
+        Elsewhere {
+            file: self.name.to_owned(),
+            source: Arc::clone(self.source),
+            span,
+            text: text.to_owned(),
+        }
+    }
 }
 
 /// The relative paths a file uses: (source relative to the spec, output path, is it imported as
@@ -210,7 +217,7 @@ fn relative_paths(
                     ),
                 )
                 .at(cx.span(here), "refers to a file aster-config cannot copy")
-                .in_file(file.name, file.source, span.clone(), "this path")
+                .elsewhere_at(file.at(span.clone(), "this path"))
                 .help("keep the files a module uses in its own folder (or below it) and name them with plain relative paths such as ./hardening.nix"),
             );
         };
@@ -288,7 +295,6 @@ fn in_imports_list(node: &SyntaxNode) -> bool {
 fn options(
     cx: &mut Context<'_>,
     here: &[crate::tree::Segment],
-    index: usize,
     file: &File<'_>,
     root: &SyntaxNode,
 ) {
@@ -320,15 +326,7 @@ fn options(
             path,
             value,
             span: span.clone(),
-            origin: Origin::Module {
-                index,
-                at: Elsewhere {
-                    file: name.to_owned(),
-                    source: Arc::clone(file.source),
-                    span: at,
-                    text: "set here".to_owned(),
-                },
-            },
+            origin: Origin::Module(file.at(at, "set here")),
         });
     }
     if let Some(first) = opaque.first() {
@@ -349,7 +347,7 @@ fn options(
                 ),
             )
             .at(cx.span(here), "partly computed")
-            .in_file(name, file.source, first.clone(), "computed here")
+            .elsewhere_at(file.at(first.clone(), "computed here"))
             .help("options set there (through lib.mkIf, lib.mkMerge, `${…}` names or a function) are not checked against what Asterinas supports; write them as literal `a.b.c = value;` bindings to have them checked"),
         );
     }
@@ -508,15 +506,6 @@ fn literal(node: &SyntaxNode) -> Json {
     }
 }
 
-/// 1-based line and column (in characters) of byte `offset`; the end when past it.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -533,11 +522,5 @@ mod tests {
         );
         assert_eq!(below(Path::new("../b.nix")), None);
         assert_eq!(below(Path::new("./.")), None);
-    }
-
-    #[test]
-    fn line_column_counts_from_one() {
-        assert_eq!(line_column("ab\ncd", 4), (2, 2));
-        assert_eq!(line_column("ab", 99), (1, 3));
     }
 }

@@ -75,16 +75,6 @@ impl Context<'_> {
     pub fn report(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
-
-    /// How many diagnostics were recorded so far, for [`Context::reported_since`].
-    pub fn reported(&self) -> usize {
-        self.diagnostics.len()
-    }
-
-    /// The diagnostics recorded after the first `count`, to add what a caller knows.
-    pub fn reported_since(&mut self, count: usize) -> &mut [Diagnostic] {
-        self.diagnostics.tail_mut(count)
-    }
 }
 
 /// Runs every meaning check and reads the referenced files.

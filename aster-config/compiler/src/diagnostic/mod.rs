@@ -65,12 +65,17 @@ pub struct Elsewhere {
 impl Elsewhere {
     /// The 1-based line and column (in characters) where the span starts.
     pub fn line_column(&self) -> (usize, usize) {
-        let offset = self.span.start.min(self.source.len());
-        let before = self.source.get(..offset).unwrap_or(&self.source);
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, column)
+        line_column(&self.source, self.span.start)
     }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`; the end when past it.
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 /// One problem found in a spec.
@@ -135,18 +140,24 @@ impl Diagnostic {
     /// Says where in an imported file the problem is (`file` relative to the spec's folder).
     #[must_use]
     pub fn in_file(
-        mut self,
+        self,
         file: impl Into<String>,
         source: &Arc<str>,
         span: Span,
         text: impl Into<String>,
     ) -> Self {
-        self.elsewhere = Some(Elsewhere {
+        self.elsewhere_at(Elsewhere {
             file: file.into(),
             source: Arc::clone(source),
             span,
             text: text.into(),
-        });
+        })
+    }
+
+    /// Says where in an imported file the problem is.
+    #[must_use]
+    pub fn elsewhere_at(mut self, at: Elsewhere) -> Self {
+        self.elsewhere = Some(at);
         self
     }
 
@@ -293,4 +304,15 @@ pub fn reference_markdown() -> String {
         ));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_from_one() {
+        assert_eq!(line_column("ab\ncd", 4), (2, 2));
+        assert_eq!(line_column("ab", 99), (1, 3));
+    }
 }
