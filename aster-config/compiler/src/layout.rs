@@ -44,10 +44,9 @@ pub fn module_output_path(module: &str) -> String {
 /// the name without its last extension, plus `.lock` (`web-server.lock`).
 pub fn spec_lock(spec: &str) -> String {
     let name = file_name(spec);
-    let stem = match name.rfind('.') {
-        Some(dot) if dot > 0 => &name[..dot],
-        _ => name,
-    };
+    let stem = std::path::Path::new(name)
+        .file_stem()
+        .map_or(name.into(), |stem| stem.to_string_lossy());
     format!("{stem}.lock")
 }
 

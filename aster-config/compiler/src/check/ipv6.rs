@@ -27,7 +27,7 @@ pub fn check(cx: &mut Context<'_>) {
         .leaves
         .iter()
         .filter(|l| !matches!(l.origin, Origin::Section(_)))
-        .filter(|l| !reported_by_networking(l))
+        .filter(|l| !super::networking::refused_ipv6_option(l))
         .cloned()
         .collect();
     for leaf in &leaves {
@@ -100,12 +100,6 @@ fn nginx(cx: &mut Context<'_>) {
             .help("proxy to the upstream's IPv4 address, e.g. \"http://127.0.0.1:3000\""),
         );
     }
-}
-
-/// Options the networking check refuses as a whole, whatever their value.
-fn reported_by_networking(leaf: &Leaf) -> bool {
-    leaf.under(&["networking", "interfaces", "*", "ipv6"])
-        || leaf.under(&["networking", "defaultGateway6"])
 }
 
 /// The IPv6 literal in a URL's host (`http://[::1]:8080/` → `::1`).

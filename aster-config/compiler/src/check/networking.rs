@@ -240,14 +240,20 @@ fn firewall(cx: &mut Context<'_>) {
     }
 }
 
+/// IPv6 options refused as a whole, whatever their value: an interface's IPv6 settings and the
+/// IPv6 gateway.
+pub(super) fn refused_ipv6_option(leaf: &Leaf) -> bool {
+    leaf.under(&["networking", "interfaces", "*", "ipv6"])
+        || leaf.under(&["networking", "defaultGateway6"])
+}
+
 /// IPv6, per-interface DHCP and static addressing written as raw NixOS options (the global
 /// `networking.useDHCP` and `networking.dhcpcd.enable` are forced off by the distro, which the
 /// forced-settings check reports).
 fn raw_networking(cx: &mut Context<'_>, leaf: &Leaf) {
     let option = leaf.dotted();
-    let ipv6 = (leaf.under(&["networking", "enableIPv6"]) && leaf.is_true())
-        || leaf.under(&["networking", "interfaces", "*", "ipv6"])
-        || leaf.under(&["networking", "defaultGateway6"]);
+    let ipv6 =
+        (leaf.under(&["networking", "enableIPv6"]) && leaf.is_true()) || refused_ipv6_option(leaf);
     let dhcp = leaf.under(&["networking", "interfaces", "*", "useDHCP"]) && leaf.is_true();
     let static_v4 = leaf.under(&["networking", "interfaces", "*", "ipv4"])
         || leaf.under(&["networking", "defaultGateway"])

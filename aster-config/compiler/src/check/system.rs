@@ -36,12 +36,8 @@ pub fn check(cx: &mut Context<'_>) {
     }
     if let Some(timezone) = &system.timezone {
         let here = cx.span(&key_path![keys::SYSTEM, keys::TIMEZONE]);
-        if let Some(diagnostic) = timezone_diagnostic(timezone, "", here.clone()) {
-            let best = closest_timezone(timezone);
-            cx.report(match best {
-                Some(best) => diagnostic.suggest(here, format!("\"{best}\"")),
-                None => diagnostic,
-            });
+        if let Some(diagnostic) = timezone_diagnostic(timezone, "", here, true) {
+            cx.report(diagnostic);
         }
     }
     raw_timezones(cx);
@@ -89,19 +85,21 @@ fn raw_timezones(cx: &mut Context<'_>) {
         .collect();
     for (zone, place, span) in zones {
         if let Some(diagnostic) =
-            timezone_diagnostic(&zone, &format!(" (`time.timeZone` {place})"), span)
+            timezone_diagnostic(&zone, &format!(" (`time.timeZone` {place})"), span, false)
         {
             cx.report(diagnostic);
         }
     }
 }
 
-/// The error for a time zone the tz database does not have, with the closest name as help;
-/// `where_` follows the zone in the message.
+/// The error for a time zone the tz database does not have, with the closest name as help (and,
+/// with `suggest`, as a replacement of the value at `span`, a TOML string); `where_` follows the
+/// zone in the message.
 fn timezone_diagnostic(
     zone: &str,
     where_: &str,
     span: Option<crate::diagnostic::Span>,
+    suggest: bool,
 ) -> Option<Diagnostic> {
     let why = timezone_problem(zone).err()?;
     let diagnostic = Diagnostic::new(
@@ -111,8 +109,9 @@ fn timezone_diagnostic(
             zone.escape_debug()
         ),
     )
-    .at(span, "invalid time zone");
+    .at(span.clone(), "invalid time zone");
     Some(match closest_timezone(zone) {
+        Some(best) if suggest => diagnostic.suggest(span, format!("\"{best}\"")),
         Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
         None => diagnostic.help(
             "use a tz database name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"",
