@@ -20,12 +20,7 @@ pub fn check(cx: &mut Context<'_>) {
     if leaves.is_empty() {
         return; // nothing outside the sections to compare: leave the catalog undecoded
     }
-    let forced: Vec<(Vec<String>, &aster_distro::ForcedSetting)> = catalog()
-        .forced()
-        .iter()
-        .filter(|f| f.kind == ForcedKind::Forced)
-        .filter_map(|f| Some((parse_option_path(&f.option).ok()?, f)))
-        .collect();
+    let forced = forced_settings();
     for leaf in &leaves {
         for (option, setting) in &forced {
             let literal = match &setting.value {
@@ -121,4 +116,15 @@ fn filesystems(cx: &mut Context<'_>, leaf: &Leaf) {
             );
         }
     }
+}
+
+/// The settings the distro forces (not those it only defaults or extends), each with its option
+/// path as segments.
+pub(super) fn forced_settings() -> Vec<(Vec<String>, &'static aster_distro::ForcedSetting)> {
+    catalog()
+        .forced()
+        .iter()
+        .filter(|f| f.kind == ForcedKind::Forced)
+        .filter_map(|f| Some((parse_option_path(&f.option).ok()?, f)))
+        .collect()
 }

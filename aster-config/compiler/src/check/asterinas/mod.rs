@@ -16,8 +16,9 @@ pub fn check(cx: &mut Context<'_>) {
     software::check(cx);
     kernel::check(cx);
     forced::check(cx);
-    modules::check(cx);
-    modules::unused_allowances(cx);
+    let enabled = modules::enabled(cx);
+    modules::check(cx, &enabled);
+    modules::unused_allowances(cx, &enabled);
 }
 
 /// The sentence a kernel capability id stands for, e.g. "PID namespaces (unsupported): …".

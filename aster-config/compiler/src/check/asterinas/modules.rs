@@ -21,7 +21,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::nix::parse_option_path;
 use crate::spec::keys;
 use crate::tree::key_path;
-use aster_distro::{ForcedKind, Service, Status, catalog};
+use aster_distro::{Service, Status, catalog};
 use std::collections::BTreeSet;
 
 /// First segments under which `….enable` turns on a NixOS module (or a program's module).
@@ -41,19 +41,20 @@ const MODULE_ROOTS: &[&str] = &[
 type Rules = Vec<(Vec<String>, &'static Service)>;
 
 /// A module the final option set turns on outside the spec's sections.
-struct Enabled {
+pub(super) struct Enabled {
     /// The leaf that turns it on (for an instance, the first one written below it).
     leaf: Leaf,
     /// The catalog entry, if the catalog knows the module.
     service: Option<&'static Service>,
 }
 
-pub fn check(cx: &mut Context<'_>) {
-    for Enabled { leaf, service } in enabled(cx) {
-        let allowed = is_allowed(cx, &leaf, service);
+/// Reports the modules [`enabled`] found.
+pub(super) fn check(cx: &mut Context<'_>, enabled: &[Enabled]) {
+    for Enabled { leaf, service } in enabled {
+        let allowed = is_allowed(cx, leaf, *service);
         match service {
-            Some(service) => report(cx, &leaf, service, allowed),
-            None if !allowed => unknown(cx, &leaf),
+            Some(service) => report(cx, leaf, service, allowed),
+            None if !allowed => unknown(cx, leaf),
             None => {}
         }
     }
@@ -62,7 +63,7 @@ pub fn check(cx: &mut Context<'_>) {
 
 /// Every module the final option set turns on outside the spec's sections: catalogued switches
 /// and instances, and uncatalogued switches under [`MODULE_ROOTS`] that the distro does not force.
-fn enabled(cx: &Context<'_>) -> Vec<Enabled> {
+pub(super) fn enabled(cx: &Context<'_>) -> Vec<Enabled> {
     let outside: Vec<&Leaf> = cx
         .leaves
         .iter()
@@ -98,19 +99,18 @@ fn enabled(cx: &Context<'_>) -> Vec<Enabled> {
 
 /// `[services] allow-untested` entries that acknowledge nothing: not a spec service, desktop or
 /// ACME in use, and no module the final option set turns on (by catalog name or option path).
-pub fn unused_allowances(cx: &mut Context<'_>) {
+pub(super) fn unused_allowances(cx: &mut Context<'_>, modules: &[Enabled]) {
     let spec = cx.spec;
     if spec.services.allow_untested.is_empty() {
         return;
     }
-    let modules = enabled(cx);
     let acme = crate::check::tls::acme_in_use(cx);
     for (index, name) in spec.services.allow_untested.iter().enumerate() {
         let desktop = name == "xfce" && spec.desktop.is_some();
         let enabled = spec.services.enabled().iter().any(|s| s.as_str() == name)
             || modules
                 .iter()
-                .any(|m| m.service.is_some_and(|s| &s.name == name) || m.leaf.dotted() == *name)
+                .any(|m| acknowledges(name, &m.leaf, m.service))
             || (name == "acme" && acme);
         if !desktop && !enabled {
             cx.report(
@@ -136,7 +136,12 @@ fn is_allowed(cx: &Context<'_>, leaf: &Leaf, service: Option<&Service>) -> bool 
         .services
         .allow_untested
         .iter()
-        .any(|a| service.is_some_and(|s| &s.name == a) || *a == leaf.dotted())
+        .any(|entry| acknowledges(entry, leaf, service))
+}
+
+/// True when the `allow-untested` entry names the module `leaf` turns on.
+fn acknowledges(entry: &str, leaf: &Leaf, service: Option<&Service>) -> bool {
+    service.is_some_and(|s| s.name == entry) || entry == leaf.dotted()
 }
 
 /// The catalog's enable options as segment lists.
@@ -153,16 +158,14 @@ fn enable_rules() -> Rules {
 
 /// The options the distro forces (their own check reports a contradiction).
 fn forced_options() -> BTreeSet<Vec<String>> {
-    catalog()
-        .forced()
-        .iter()
-        .filter(|f| f.kind == ForcedKind::Forced)
-        .filter_map(|f| parse_option_path(&f.option).ok())
+    super::forced::forced_settings()
+        .into_iter()
+        .map(|(path, _)| path)
         .collect()
 }
 
 /// The catalog entry whose enable option `path` is: an exact match first, then a pattern.
-pub fn lookup(rules: &Rules, path: &[String]) -> Option<&'static Service> {
+fn lookup(rules: &Rules, path: &[String]) -> Option<&'static Service> {
     rules
         .iter()
         .find(|(rule, _)| rule == path)
