@@ -700,3 +700,11 @@ fn services_are_found_by_their_enable_option() {
     assert_eq!(by(r#"services.redis.servers."".enable"#), Some("redis"));
     assert_eq!(by("services.openssh.ports"), None);
 }
+
+#[test]
+fn acme_has_a_row_with_its_honest_status() {
+    // The compiler's ACME warning (check/tls.rs) takes its words from this row.
+    let row = catalog().service("acme").expect("acme");
+    assert_eq!(row.status, Status::Untested);
+    assert!(row.note.as_deref().is_some_and(|n| n.contains("port 80")));
+}

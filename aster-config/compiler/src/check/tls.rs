@@ -198,39 +198,35 @@ fn untested(cx: &mut Context<'_>, at: Option<crate::diagnostic::Span>) {
 /// True when the output asks for an ACME certificate: an nginx site with `acme = true`, a
 /// virtual host with `enableACME = true` or a `security.acme.certs` entry, whoever wrote it.
 pub(super) fn acme_in_use(cx: &Context<'_>) -> bool {
-    cx.leaves.iter().any(|l| {
-        l.path.last().is_some_and(|last| last == "enableACME") && l.is_true()
-            || l.under(&["security", "acme", "certs", "*"])
-    })
+    cx.leaves.iter().any(|l| asks_acme(l) || acme_cert(l))
+}
+
+/// `….enableACME = true`: a virtual host asking for a certificate.
+fn asks_acme(leaf: &Leaf) -> bool {
+    leaf.path.last().is_some_and(|last| last == "enableACME") && leaf.is_true()
+}
+
+/// An option of a `security.acme.certs` entry.
+fn acme_cert(leaf: &Leaf) -> bool {
+    leaf.under(&["security", "acme", "certs", "*"])
 }
 
 /// ACME asked for through `[nixos]` or a module (`services.nginx.virtualHosts.<name>.enableACME`):
 /// the same account errors NixOS's assertions would raise, and the same "untested" warning as a
 /// site's `acme = true`. A `security.acme.certs` entry gets its warning from the modules check.
 fn raw_acme(cx: &mut Context<'_>) {
-    let Some(first) = cx
-        .leaves
-        .iter()
-        .find(|l| {
-            !matches!(l.origin, Origin::Section(_))
-                && l.path.last().is_some_and(|last| last == "enableACME")
-                && l.is_true()
-        })
-        .cloned()
-    else {
+    let raw = |l: &&Leaf| !matches!(l.origin, Origin::Section(_));
+    let Some(first) = cx.leaves.iter().filter(raw).find(|l| asks_acme(l)).cloned() else {
         return;
     };
-    let certs = cx.leaves.iter().any(|l| {
-        !matches!(l.origin, Origin::Section(_)) && l.under(&["security", "acme", "certs", "*"])
-    });
-    if !certs {
+    if !cx.leaves.iter().filter(raw).any(acme_cert) {
         untested(cx, first.span.clone());
     }
-    let set = |cx: &Context<'_>, wanted: &dyn Fn(&Leaf) -> bool| cx.leaves.iter().any(wanted);
-    let terms = set(cx, &|l| {
-        l.path == ["security", "acme", "acceptTerms"] && l.is_true()
-    });
-    let email = set(cx, &|l| {
+    let terms = cx
+        .leaves
+        .iter()
+        .any(|l| l.path == ["security", "acme", "acceptTerms"] && l.is_true());
+    let email = cx.leaves.iter().any(|l| {
         (l.path == ["security", "acme", "defaults", "email"]
             || l.under(&["security", "acme", "certs", "*", "email"]))
             && l.value.as_str().is_some_and(|e| !e.is_empty())
@@ -373,13 +369,6 @@ fn email_address(email: &str) -> Result<(), &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_catalog_has_an_acme_row() {
-        let row = aster_distro::catalog().service("acme").expect("acme");
-        assert_eq!(row.status, aster_distro::Status::Untested);
-        assert!(row.note.as_deref().is_some_and(|n| n.contains("port 80")));
-    }
 
     #[test]
     fn public_names_are_told_apart_from_local_ones() {
