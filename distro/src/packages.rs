@@ -71,19 +71,13 @@ impl Package {
 
     /// How well `query` (already lower-cased) matches this entry; lower is better.
     fn match_rank(&self, query: &str) -> Option<u8> {
-        let attr = self.attr.as_deref().unwrap_or("").to_lowercase();
-        let apps: Vec<String> = self.applications.iter().map(|a| a.to_lowercase()).collect();
-        if attr == query || apps.iter().any(|a| a == query) {
-            Some(0)
-        } else if attr.starts_with(query) || apps.iter().any(|a| a.starts_with(query)) {
-            Some(1)
-        } else if attr.contains(query) || apps.iter().any(|a| a.contains(query)) {
-            Some(2)
-        } else if self.categories().any(|c| c.to_lowercase().contains(query)) {
-            Some(3)
-        } else {
-            None
-        }
+        let mut names = vec![self.attr.as_deref().unwrap_or("")];
+        names.extend(self.applications.iter().map(String::as_str));
+        crate::search::name_rank(&names, query).or_else(|| {
+            self.categories()
+                .any(|c| c.to_lowercase().contains(query))
+                .then_some(3)
+        })
     }
 }
 

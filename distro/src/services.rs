@@ -73,23 +73,14 @@ pub struct Service {
 impl Service {
     /// How well the lower-cased `query` matches (0 best): name, then enable option or packages.
     fn match_rank(&self, query: &str) -> Option<u8> {
-        let name = self.name.to_lowercase();
-        if name == query {
-            Some(0)
-        } else if name.starts_with(query) {
-            Some(1)
-        } else if name.contains(query) {
-            Some(2)
-        } else if self.enable.to_lowercase().contains(query)
-            || self
-                .packages
-                .iter()
-                .any(|p| p.to_lowercase().contains(query))
-        {
-            Some(3)
-        } else {
-            None
-        }
+        crate::search::name_rank(&[self.name.as_str()], query).or_else(|| {
+            (self.enable.to_lowercase().contains(query)
+                || self
+                    .packages
+                    .iter()
+                    .any(|p| p.to_lowercase().contains(query)))
+            .then_some(3)
+        })
     }
 
     /// The NixOS option path whose `true` turns this service's module on.
