@@ -46,12 +46,18 @@ impl NixOption {
 
     /// True when `path` (concrete segments) is an instance of this option.
     pub fn matches(&self, path: &[String]) -> bool {
-        let mut own = self.segments();
-        path.iter().all(|segment| {
-            own.next()
-                .is_some_and(|o| o.starts_with('<') || o == segment)
-        }) && own.next().is_none()
+        matches_pattern(self.segments(), path)
     }
+}
+
+/// True when `path` has as many segments as `pattern` and each equals its pattern segment, a
+/// placeholder (`<name>`, `<path>`) matching any one segment.
+pub fn matches_pattern<'p>(pattern: impl IntoIterator<Item = &'p str>, path: &[String]) -> bool {
+    let mut own = pattern.into_iter();
+    path.iter().all(|segment| {
+        own.next()
+            .is_some_and(|o| o.starts_with('<') || o == segment)
+    }) && own.next().is_none()
 }
 
 include!(concat!(env!("OUT_DIR"), "/nixos_options.rs"));

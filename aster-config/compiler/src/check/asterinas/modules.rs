@@ -185,7 +185,7 @@ fn instance_of(rules: &Rules, path: &[String]) -> Option<(Vec<String>, &'static 
 
 /// Segment-by-segment equality, `<name>` matching any one segment.
 fn matches(rule: &[String], path: &[String]) -> bool {
-    rule.len() == path.len() && rule.iter().zip(path).all(|(r, p)| r == "<name>" || r == p)
+    crate::options::table::matches_pattern(rule.iter().map(String::as_str), path)
 }
 
 /// `….enable` under a root where NixOS modules live, at least `root.X.enable` deep.
