@@ -59,11 +59,18 @@ impl OutputTree {
 
     /// The manifest: generator, spec hash and the list of owned files.
     pub fn manifest(&self) -> String {
+        self.manifest_of(self.files.keys().map(String::as_str))
+    }
+
+    /// The manifest of this tree's generator and spec, listing `files` (sorted) instead of the
+    /// tree's own: a staged output lists what was staged.
+    pub fn manifest_of<'f>(&self, files: impl IntoIterator<Item = &'f str>) -> String {
+        let files: std::collections::BTreeSet<&str> = files.into_iter().collect();
         let manifest = serde_json::json!({
             "generator": format!("aster-config {}", env!("CARGO_PKG_VERSION")),
             "spec": self.spec_name,
             "spec-sha256": self.spec_sha256,
-            "files": self.files.keys().collect::<Vec<_>>(),
+            "files": files,
         });
         let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
         text.push('\n');

@@ -83,22 +83,15 @@ impl Staging {
 
     /// Stages the files of `rest`, then the manifest of everything staged (its generator and spec
     /// from `rest`), flushes every file to disk and puts the folder in the target's place.
-    pub fn commit(self, mut rest: OutputTree) -> Result<(), WriteError> {
+    pub fn commit(self, rest: OutputTree) -> Result<(), WriteError> {
         for (relative, bytes) in rest.files() {
             self.add(relative, bytes)?;
         }
-        // The manifest lists every staged file; those not in `rest` are named with no bytes.
-        for (relative, _) in self
-            .staged
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-        {
-            if !rest.files().contains_key(relative) {
-                rest.insert(relative, Vec::new());
-            }
-        }
-        let manifest = rest.manifest();
+        // The manifest lists every staged file (`rest`'s are among them now).
+        let manifest = {
+            let staged = self.staged.lock().unwrap_or_else(PoisonError::into_inner);
+            rest.manifest_of(staged.iter().map(|(relative, _)| relative.as_str()))
+        };
         self.finish(&manifest)
     }
 
