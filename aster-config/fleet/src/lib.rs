@@ -192,7 +192,7 @@ pub fn build(path: &Path, options: &aster_compiler::Options<'_>, target: &Path) 
             } else {
                 let rest = emit::rest(files.get(fleet.file), &fleet, lock, &hosts);
                 let count = staging.len() + rest.files().len();
-                staging.commit(rest).map(|()| count)
+                staging.commit(&rest).map(|()| count)
             }),
             (Some(Err(error)), _) => Some(Err(error)),
             // Without a staging folder there were errors.

@@ -83,7 +83,7 @@ impl Staging {
 
     /// Stages the files of `rest`, then the manifest of everything staged (its generator and spec
     /// from `rest`), flushes every file to disk and puts the folder in the target's place.
-    pub fn commit(self, rest: OutputTree) -> Result<(), WriteError> {
+    pub fn commit(self, rest: &OutputTree) -> Result<(), WriteError> {
         for (relative, bytes) in rest.files() {
             self.add(relative, bytes)?;
         }
@@ -188,7 +188,7 @@ mod tests {
             }
         });
         assert!(!target.exists(), "nothing is visible before the commit");
-        staging.commit(rest()).expect("commit");
+        staging.commit(&rest()).expect("commit");
         assert_eq!(fs::read(target.join("hive.nix")).expect("hive"), b"{ }\n");
         let manifest = fs::read_to_string(target.join(MANIFEST_FILE)).expect("manifest");
         let manifest: serde_json::Value = serde_json::from_str(&manifest).expect("json");
