@@ -85,10 +85,7 @@ impl Catalog {
     /// The entry whose nixpkgs attribute path is exactly `attr`.
     #[must_use]
     pub fn package(&self, attr: &str) -> Option<&Package> {
-        let found = index::PACKAGES_BY_ATTR.binary_search_by(|(key, _)| (*key).cmp(attr));
-        found
-            .ok()
-            .map(|at| self.packages.row(index::PACKAGES_BY_ATTR[at].1 as usize))
+        row_of(index::PACKAGES_BY_ATTR, attr).map(|row| self.packages.row(row))
     }
 
     /// Every service and desktop, in file order.
@@ -100,10 +97,7 @@ impl Catalog {
     /// The service or desktop called `name` (e.g. `openssh`, `xfce`).
     #[must_use]
     pub fn service(&self, name: &str) -> Option<&Service> {
-        let found = index::SERVICES_BY_NAME.binary_search_by(|(key, _)| (*key).cmp(name));
-        found
-            .ok()
-            .map(|at| self.services.row(index::SERVICES_BY_NAME[at].1 as usize))
+        row_of(index::SERVICES_BY_NAME, name).map(|row| self.services.row(row))
     }
 
     /// The service whose NixOS module the option `path` turns on, e.g.
@@ -163,4 +157,10 @@ impl Catalog {
     pub fn search_services(&self, query: &str) -> Vec<&Service> {
         crate::services::search(self.services(), query)
     }
+}
+
+/// The row a sorted `(key, row)` index gives `key`.
+fn row_of(index: &[(&str, u32)], key: &str) -> Option<usize> {
+    let at = index.binary_search_by(|(k, _)| (*k).cmp(key)).ok()?;
+    Some(index[at].1 as usize)
 }
