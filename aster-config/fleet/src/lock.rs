@@ -353,22 +353,6 @@ pub fn load(
     ok.then_some(parsed.lock)
 }
 
-/// True when `text` is a fleet file rather than a single spec: its top level has a key only a
-/// fleet file has (`fleet-version`, `pins`, `host`). A file that is not TOML is judged by its
-/// lines, so that a fleet file with a syntax error is still reported as a fleet.
-pub fn is_fleet_file(text: &str) -> bool {
-    const FLEET_KEYS: [&str; 3] = ["fleet-version", "pins", "host"];
-    match toml_edit::Document::parse(text.to_owned()) {
-        Ok(document) => FLEET_KEYS
-            .iter()
-            .any(|k| document.as_table().contains_key(k)),
-        Err(_) => text.lines().any(|line| {
-            let line = line.trim_start();
-            line.starts_with("fleet-version") || line == "[pins]" || line == "[[host]]"
-        }),
-    }
-}
-
 /// The diagnostic for `--locked` without a lock beside the spec.
 pub fn missing_spec_lock(lock_shown: &str) -> Diagnostic {
     Diagnostic::new(
@@ -572,15 +556,6 @@ mod tests {
             );
         }
         assert_eq!(store_path("not a hash"), None);
-    }
-
-    #[test]
-    fn fleet_files_are_told_from_specs_by_their_keys() {
-        assert!(is_fleet_file("fleet-version = 1\n"));
-        assert!(is_fleet_file("[[host]]\nname = \"a\"\n"));
-        assert!(is_fleet_file("fleet-version = \n[pins]\n"));
-        assert!(!is_fleet_file("[system]\nhostname = \"web-01\"\n"));
-        assert!(!is_fleet_file("[system\n"));
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub fn run(args: &Args, style: &Style, format: Format) -> u8 {
         Ok((bytes, _, _)) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(message) => return usage_error(&message),
     };
-    if locks::is_fleet_file(&text) {
+    if aster_fleet::is_fleet_file(&text) {
         if args.nixpkgs.is_some() {
             return usage_error(&format!(
                 "{} is a fleet file: its nixpkgs is `pins.nixpkgs`; change it there and run `aster-config lock` without --nixpkgs",
