@@ -42,7 +42,7 @@ pub use emit::{MANIFEST_FILE, OutputTree};
 pub use source::{MAX_SPEC_BYTES, SourceFile};
 pub use spec::Spec;
 pub use tree::MAX_DEPTH;
-pub use util::hash::sha256_hex;
+pub use util::hash::{sha256, sha256_hex, to_hex};
 pub use util::read::{Capped, FileAt, read_capped};
 pub use validate::{SUPPORTED_KEYWORDS, located_shape_diagnostics};
 
