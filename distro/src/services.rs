@@ -64,6 +64,9 @@ pub struct Service {
     /// True when it can only be turned on when installing, not by `nixos-rebuild` afterwards.
     #[serde(default)]
     pub install_time_only: bool,
+    /// For install-time-only entries: how the distro starts it, from its Nix code, which is why
+    /// it cannot be turned on later (the technical side of the first limitation).
+    pub mechanism: Option<String>,
     /// Anything else a user should know.
     pub note: Option<String>,
     /// Upstream Asterinas file the facts come from.

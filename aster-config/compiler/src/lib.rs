@@ -42,7 +42,7 @@ pub use emit::{MANIFEST_FILE, OutputTree};
 pub use source::{MAX_SPEC_BYTES, SourceFile};
 pub use spec::Spec;
 pub use tree::MAX_DEPTH;
-pub use util::hash::sha256_hex;
+pub use util::hash::{sha256, sha256_hex, to_hex};
 pub use util::read::{Capped, FileAt, read_capped};
 pub use validate::{SUPPORTED_KEYWORDS, located_shape_diagnostics};
 
@@ -67,9 +67,9 @@ pub struct Options<'a> {
     /// Emit a complete `/etc/nixos` tree: the spec's files plus the distro's own module,
     /// overlays and the files they reference, ready for `nixos-install`.
     pub full: bool,
-    /// The output will hold the spec's locked nixpkgs as `nixpkgs.nix` (written by the caller):
-    /// `configuration.nix` then puts it first on the machine's `NIX_PATH`.
-    pub pinned: bool,
+    /// The text of the spec's locked nixpkgs (from its lock): the output then holds it as
+    /// `nixpkgs.nix`, and `configuration.nix` puts it first on the machine's `NIX_PATH`.
+    pub pin: Option<&'a str>,
 }
 
 impl std::fmt::Debug for Options<'_> {
@@ -77,7 +77,7 @@ impl std::fmt::Debug for Options<'_> {
         f.debug_struct("Options")
             .field("packages", &self.packages.map(|_| "PackageIndex"))
             .field("full", &self.full)
-            .field("pinned", &self.pinned)
+            .field("pin", &self.pin.is_some())
             .finish()
     }
 }
@@ -163,7 +163,7 @@ pub fn build_with(input: Input<'_>, options: &Options<'_>) -> Built {
             source,
             spec,
             &checked.attachments,
-            options.pinned,
+            options.pin,
             &mut checked.diagnostics,
         )
         .map(|mut tree| {

@@ -29,7 +29,8 @@ pub struct InstallTimeOnly {
     pub section: String,
     /// Why, from the catalog: its first limitation, or a generic sentence.
     pub reason: String,
-    /// How the distro starts it, which is why it cannot be turned on later (when known).
+    /// How the distro starts it, which is why it cannot be turned on later (the catalog's
+    /// `mechanism`, when it has one).
     pub mechanism: Option<&'static str>,
     /// Upstream source of the fact.
     pub source: String,
@@ -86,7 +87,7 @@ pub fn added(before: Option<&Value>, after: &Value) -> Vec<InstallTimeOnly> {
                         .to_owned()
                 }),
                 source: service.source.clone(),
-                mechanism: mechanism(&name),
+                mechanism: service.mechanism.as_deref(),
                 evidence: if previous.is_some() {
                     Evidence::PreviousSpecLacksIt
                 } else {
@@ -97,21 +98,6 @@ pub fn added(before: Option<&Value>, after: &Value) -> Vec<InstallTimeOnly> {
             })
         })
         .collect()
-}
-
-/// How the distro starts an install-time-only entry, from its Nix code: the technical side of
-/// the catalog's reason. Upstream @ 604948581: `distro/etc_nixos/modules/xfce/default.nix` (no
-/// display manager; the `xfce-desktop` service, wanted by `multi-user.target`, conflicts with
-/// `getty@tty1.service` and starts Xorg on vt1 over the framebuffer) and
-/// `distro/etc_nixos/modules/systemd.nix` (tty1 gets a text login only when the X server is off).
-// TODO(issue 12): belongs in distro/catalog/services.toml beside the reason, as a field of its own.
-fn mechanism(name: &str) -> Option<&'static str> {
-    match name {
-        "xfce" => Some(
-            "Asterinas NixOS has no display manager: the distro starts Xfce at boot from its `xfce-desktop` service, which takes tty1 away from the text login and runs Xorg on vt1 over the framebuffer (tty1 is left without a login prompt only in a system that boots with the X server on), and upstream has made this work only in a system installed with it",
-        ),
-        _ => None,
-    }
 }
 
 /// Catalog names the spec turns on, with the section that does it.

@@ -11,7 +11,8 @@
 //! [`layer`] merges a host's layers keeping where each value came from, [`compile`] checks the
 //! fleet and compiles each host, [`lock`] pins nixpkgs, [`emit`] writes colmena's hive and a
 //! flake, [`write`] puts each host's files on disk as it compiles ([`build`]), [`select`] resolves
-//! `--on`, and [`deploy`] drives colmena with a dead-man's switch. Nothing here prints; the CLI
+//! `--on`, and [`deploy`] drives colmena with a dead-man's switch; [`recognise`] tells a fleet file
+//! from a spec by its text. Nothing here prints; the CLI
 //! (`aster-config fleet …`, `aster-config lock`) renders every result.
 
 pub mod compile;
@@ -23,6 +24,7 @@ pub mod model;
 pub mod paths;
 pub mod pieces;
 pub mod read;
+pub mod recognise;
 pub mod report;
 #[doc(hidden)]
 pub mod sample;
@@ -32,6 +34,7 @@ pub mod validate;
 pub mod write;
 
 pub use compile::Wanted;
+pub use recognise::is_fleet_file;
 pub use report::{Files, FleetDiagnostic, Report};
 
 use std::path::Path;

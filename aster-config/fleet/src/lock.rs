@@ -14,8 +14,7 @@
 
 use crate::model::Fleet;
 use crate::report::{Files, FleetDiagnostic};
-use aster_compiler::{Code, Diagnostic, sha256_hex};
-use std::fmt::Write as _;
+use aster_compiler::{Code, Diagnostic, sha256_hex, to_hex};
 use std::path::Path;
 use std::process::Command;
 
@@ -89,18 +88,8 @@ pub fn revision(url: &str) -> Option<String> {
 /// [`fetch_pinned`] and the package lookup find it at [`store_path`] without fetching it again).
 /// Returns what went wrong in words.
 pub fn prefetch(url: &str) -> Result<Locked, String> {
-    let output = Command::new("nix-prefetch-url")
-        .args(["--unpack", "--name", PIN_NAME, "--type", "sha256", url])
-        .output()
-        .map_err(|e| format!("cannot start nix-prefetch-url (install Nix): {e}"))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!(
-            "nix-prefetch-url could not fetch {url}: {}",
-            stderr.trim()
-        ));
-    }
-    let sha256 = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let stdout = nix_prefetch_url(&[url], url)?;
+    let sha256 = stdout.trim().to_owned();
     let nar_hash = sri_from_nix32(&sha256)
         .ok_or_else(|| format!("nix-prefetch-url printed `{sha256}`, not a base-32 SHA-256"))?;
     Ok(Locked {
@@ -342,31 +331,23 @@ pub fn load(
             parsed.colmena_url.clone(),
         ));
     }
-    if lock.distro != distro_hash() {
+    if let Some((message, span)) = other_distro(&parsed) {
         ok = false;
-        report.push(stale(
-            "the lock was written for another distro tree (another aster-config version)"
-                .to_owned(),
-            parsed.distro.clone(),
-        ));
+        report.push(stale(message, span));
     }
     ok.then_some(parsed.lock)
 }
 
-/// True when `text` is a fleet file rather than a single spec: its top level has a key only a
-/// fleet file has (`fleet-version`, `pins`, `host`). A file that is not TOML is judged by its
-/// lines, so that a fleet file with a syntax error is still reported as a fleet.
-pub fn is_fleet_file(text: &str) -> bool {
-    const FLEET_KEYS: [&str; 3] = ["fleet-version", "pins", "host"];
-    match toml_edit::Document::parse(text.to_owned()) {
-        Ok(document) => FLEET_KEYS
-            .iter()
-            .any(|k| document.as_table().contains_key(k)),
-        Err(_) => text.lines().any(|line| {
-            let line = line.trim_start();
-            line.starts_with("fleet-version") || line == "[pins]" || line == "[[host]]"
-        }),
-    }
+/// When `parsed` was written for another distro tree than this aster-config's: the message and
+/// the span of its `distro` (either kind of lock is stale then).
+fn other_distro(parsed: &Parsed) -> Option<(String, Option<Span>)> {
+    (parsed.lock.distro != distro_hash()).then(|| {
+        (
+            "the lock was written for another distro tree (another aster-config version)"
+                .to_owned(),
+            parsed.distro.clone(),
+        )
+    })
 }
 
 /// The diagnostic for `--locked` without a lock beside the spec.
@@ -418,12 +399,8 @@ pub fn check_spec_lock(text: &str) -> Result<Lock, Vec<Diagnostic>> {
             parsed.nixpkgs_url.clone(),
         ));
     }
-    if parsed.lock.distro != distro_hash() {
-        problems.push(stale(
-            "the lock was written for another distro tree (another aster-config version)"
-                .to_owned(),
-            parsed.distro.clone(),
-        ));
+    if let Some((message, span)) = other_distro(&parsed) {
+        problems.push(stale(message, span));
     }
     if problems.is_empty() {
         Ok(parsed.lock)
@@ -465,16 +442,18 @@ fn store_dir() -> String {
 /// as `builtins.fetchTarball` names it: Nix's fixed-output path, computed from the hash alone
 /// (`makeFixedOutputPath` with recursive SHA-256), so it is known without fetching anything.
 pub fn store_path(sha256: &str) -> Option<String> {
+    store_path_in(&store_dir(), sha256)
+}
+
+/// [`store_path`] in the store folder `dir`.
+fn store_path_in(dir: &str, sha256: &str) -> Option<String> {
     let nar = nix32_decode(sha256)?;
-    let hex = nar.iter().fold(String::new(), |mut hex, byte| {
-        let _ = write!(hex, "{byte:02x}");
-        hex
-    });
-    let dir = store_dir();
-    let fingerprint = format!("source:sha256:{hex}:{dir}:{PIN_NAME}");
-    let digest = hex_bytes(&sha256_hex(fingerprint.as_bytes()))?;
+    let fingerprint = format!("source:sha256:{}:{dir}:{PIN_NAME}", to_hex(&nar));
     let mut compressed = [0u8; 20];
-    for (i, byte) in digest.iter().enumerate() {
+    for (i, byte) in aster_compiler::sha256(fingerprint.as_bytes())
+        .iter()
+        .enumerate()
+    {
         compressed[i % 20] ^= byte;
     }
     Some(format!("{dir}/{}-{PIN_NAME}", nix32_encode(&compressed)))
@@ -502,39 +481,15 @@ pub fn on_disk(path: &str) -> std::path::PathBuf {
 /// The store name of a pinned tarball (what `builtins.fetchTarball` calls it).
 const PIN_NAME: &str = "source";
 
-fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
 /// Makes sure the pinned nixpkgs is in the Nix store and is what the lock says:
 /// `nix-prefetch-url --unpack --print-path --name source URL SHA256` returns at once when the
 /// store already has it, and otherwise downloads and unpacks it and fails on any other hash.
 /// Returns its store path, which must be [`store_path`]'s.
 pub fn fetch_pinned(url: &str, sha256: &str) -> Result<String, String> {
-    let output = Command::new("nix-prefetch-url")
-        .args([
-            "--unpack",
-            "--print-path",
-            "--name",
-            PIN_NAME,
-            "--type",
-            "sha256",
-        ])
-        .arg(url)
-        .arg(sha256)
-        .output()
-        .map_err(|e| format!("cannot start nix-prefetch-url (install Nix): {e}"))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!(
-            "nix-prefetch-url could not fetch the locked nixpkgs {url} with hash {sha256}: {}",
-            stderr.trim()
-        ));
-    }
+    let stdout = nix_prefetch_url(
+        &["--print-path", url, sha256],
+        &format!("the locked nixpkgs {url} with hash {sha256}"),
+    )?;
     let path = stdout.lines().nth(1).unwrap_or_default().trim().to_owned();
     let expected = store_path(sha256);
     if expected.as_deref() != Some(path.as_str()) {
@@ -544,6 +499,24 @@ pub fn fetch_pinned(url: &str, sha256: &str) -> Result<String, String> {
         ));
     }
     Ok(path)
+}
+
+/// Runs `nix-prefetch-url --unpack --name source --type sha256 ARGS…` and returns its standard
+/// output; `what` names the tarball in the error when Nix cannot be started or cannot fetch it.
+fn nix_prefetch_url(args: &[&str], what: &str) -> Result<String, String> {
+    let output = Command::new("nix-prefetch-url")
+        .args(["--unpack", "--name", PIN_NAME, "--type", "sha256"])
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot start nix-prefetch-url (install Nix): {e}"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!(
+            "nix-prefetch-url could not fetch {what}: {}",
+            stderr.trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 #[cfg(test)]
@@ -565,22 +538,15 @@ mod tests {
     fn store_paths_are_computed_as_nix_computes_them() {
         // `nix-prefetch-url --unpack --print-path --name source` of a small tarball printed this
         // hash and this path.
-        if std::env::var_os("NIX_STORE_DIR").is_none() {
-            assert_eq!(
-                store_path("19l59z9nbs59axnhw6iqsz5bdagqb22kf0dp2zhkiq5m4b6k5247").as_deref(),
-                Some("/nix/store/ms37m6i4z2hfa1lm7a6lch7lw9vcr26l-source")
-            );
-        }
+        assert_eq!(
+            store_path_in(
+                "/nix/store",
+                "19l59z9nbs59axnhw6iqsz5bdagqb22kf0dp2zhkiq5m4b6k5247"
+            )
+            .as_deref(),
+            Some("/nix/store/ms37m6i4z2hfa1lm7a6lch7lw9vcr26l-source")
+        );
         assert_eq!(store_path("not a hash"), None);
-    }
-
-    #[test]
-    fn fleet_files_are_told_from_specs_by_their_keys() {
-        assert!(is_fleet_file("fleet-version = 1\n"));
-        assert!(is_fleet_file("[[host]]\nname = \"a\"\n"));
-        assert!(is_fleet_file("fleet-version = \n[pins]\n"));
-        assert!(!is_fleet_file("[system]\nhostname = \"web-01\"\n"));
-        assert!(!is_fleet_file("[system\n"));
     }
 
     #[test]

@@ -3,6 +3,9 @@
 
 use crate::model::FleetFile;
 
+/// The file name of the fleet file's JSON Schema: a `#:schema` line naming it marks a fleet file.
+pub const SCHEMA_FILE: &str = "aster-fleet.schema.json";
+
 /// The schema as pretty-printed JSON with a trailing newline.
 pub fn derived_schema_text() -> String {
     let schema = schemars::schema_for!(FleetFile);

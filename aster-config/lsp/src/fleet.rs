@@ -14,12 +14,7 @@ const FLEET_FILE: usize = 0;
 
 /// Checks `text` as the fleet file at `path` (host specs are read from disk beside it).
 pub fn check(path: &Path, text: &str) -> Checked {
-    let options = aster_compiler::Options {
-        packages: None,
-        full: false,
-        pinned: false,
-    };
-    let checked = aster_fleet::check_text(path, text, &options);
+    let checked = aster_fleet::check_text(path, text, &aster_compiler::Options::default());
     let mut diagnostics = Diagnostics::new();
     for found in &checked.report.diagnostics {
         let mut diagnostic = found.diagnostic.clone();

@@ -7,7 +7,8 @@
 //! 1. a `#:schema` line among the leading comments decides: a schema named
 //!    `aster-fleet.schema.json` makes a fleet file, `aster-config.schema.json` a spec (a path or
 //!    URL ending in that name, as `init` writes it), any other schema some other tool's file;
-//! 2. a top-level `fleet-version` key makes a fleet file;
+//! 2. a top-level `fleet-version`, `[pins]` or `[[host]]` makes a fleet file (the fleet crate's
+//!    [`aster_fleet::is_fleet_file`], the rule `aster-config lock` goes by);
 //! 3. a top-level key or `[section]` the spec declares (`spec-version`, `[system]`,
 //!    `[packages]`, `[services]`, … — read from the spec's JSON Schema) makes a spec;
 //! 4. anything else, an empty file included, is not ours.
@@ -15,12 +16,8 @@
 //! It reads lines, not the parsed document, so a spec stays a spec while it is broken mid-edit.
 
 use aster_compiler::schema::{SCHEMA_FILE, spec_schema};
-
-/// The file name of the fleet file's JSON Schema (`schema/` in the repository).
-pub const FLEET_SCHEMA_FILE: &str = "aster-fleet.schema.json";
-
-/// The key only a fleet file has at its top level.
-const FLEET_VERSION_KEY: &str = "fleet-version";
+use aster_fleet::recognise::{is_fleet_file, top_level_keys};
+use aster_fleet::schema::SCHEMA_FILE as FLEET_SCHEMA_FILE;
 
 /// What an open TOML document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,10 +35,10 @@ pub fn recognise(text: &str) -> Kind {
     if let Some(kind) = by_schema_line(text) {
         return kind;
     }
-    let keys = top_level_keys(text);
-    if keys.iter().any(|k| k == FLEET_VERSION_KEY) {
+    if is_fleet_file(text) {
         return Kind::Fleet;
     }
+    let keys = top_level_keys(text);
     let spec_keys = spec_schema()
         .get("properties")
         .and_then(serde_json::Value::as_object);
@@ -75,38 +72,6 @@ fn by_schema_line(text: &str) -> Option<Kind> {
         SCHEMA_FILE => Kind::Spec,
         _ => Kind::Other,
     })
-}
-
-/// The first segment of every key written at the top level: keys above the first header and
-/// the first name of every `[header]` / `[[header]]`, unquoted.
-fn top_level_keys(text: &str) -> Vec<String> {
-    let mut keys = Vec::new();
-    let mut in_section = false;
-    for line in text.lines().map(str::trim) {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some(header) = line.strip_prefix('[') {
-            in_section = true;
-            let header = header.trim_start_matches('[');
-            keys.push(first_segment(header.split(']').next().unwrap_or_default()));
-        } else if !in_section && let Some((key, _)) = line.split_once('=') {
-            keys.push(first_segment(key));
-        }
-    }
-    keys.retain(|k| !k.is_empty());
-    keys
-}
-
-/// `a` of `a.b.c`, `"a.b"` of `"a.b".c`, without quotes.
-fn first_segment(key: &str) -> String {
-    let key = key.trim();
-    for quote in ['"', '\''] {
-        if let Some(rest) = key.strip_prefix(quote) {
-            return rest.split(quote).next().unwrap_or_default().to_owned();
-        }
-    }
-    key.split('.').next().unwrap_or_default().trim().to_owned()
 }
 
 #[cfg(test)]

@@ -52,19 +52,16 @@ pub fn run(args: &Args, style: &Style) -> u8 {
                 .as_ref()
                 .map(|i| i as &dyn aster_compiler::PackageIndex),
             full: args.full,
-            pinned: pin.is_some(),
+            pin: pin.as_ref().map(|pin| pin.file.as_str()),
         },
     );
     let checked = &built.checked;
     style.diagnostics(&shown, checked.source.as_ref(), &checked.diagnostics);
     super::check::report_lookup(style, &checked.package_lookup);
-    let Some(mut output) = built.output else {
+    let Some(output) = built.output else {
         style.status(&format!("{shown}: nothing written"));
         return EXIT_SPEC_ERRORS;
     };
-    if let Some(pin) = &pin {
-        output.insert_nix(aster_compiler::layout::NIXPKGS_PIN, pin.file.clone());
-    }
     match aster_compiler::output::write(&output, &args.output) {
         Ok(()) => {
             let pinned = pin.as_ref().map_or_else(String::new, |pin| {

@@ -84,8 +84,7 @@ pub fn run(args: &Args, style: &Style) -> u8 {
             packages: index
                 .as_ref()
                 .map(|i| i as &dyn aster_compiler::PackageIndex),
-            full: false,
-            pinned: false,
+            ..aster_compiler::Options::default()
         },
     );
     style.diagnostics(&shown, checked.source.as_ref(), &checked.diagnostics);

@@ -10,7 +10,7 @@
 
 use super::{EXIT_OK, EXIT_SPEC_ERRORS, Format, read_spec, render::Style, render::usage_error};
 use aster_compiler::{Capped, Diagnostic, Diagnostics, FileAt, SourceFile, read_capped};
-use aster_fleet::lock::{self as locks, Lock};
+use aster_fleet::lock::{self as locks, Lock, Locked};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `lock`.
@@ -33,7 +33,7 @@ pub fn run(args: &Args, style: &Style, format: Format) -> u8 {
         Ok((bytes, _, _)) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(message) => return usage_error(&message),
     };
-    if locks::is_fleet_file(&text) {
+    if aster_fleet::is_fleet_file(&text) {
         if args.nixpkgs.is_some() {
             return usage_error(&format!(
                 "{} is a fleet file: its nixpkgs is `pins.nixpkgs`; change it there and run `aster-config lock` without --nixpkgs",
@@ -120,7 +120,7 @@ fn write(path: &Path, text: &str, lock: &Lock, style: &Style) -> u8 {
     style.status(&format!(
         "{}: nixpkgs {} ({})",
         super::render::spec_path(path),
-        lock.nixpkgs.rev.as_deref().unwrap_or(&lock.nixpkgs.url),
+        nixpkgs(&lock.nixpkgs).name(),
         lock.nixpkgs.nar_hash
     ));
     EXIT_OK
@@ -176,33 +176,30 @@ pub fn spec_pin(spec: &Path, required: bool) -> Result<Option<Pin>, Problem> {
             diagnostics,
         }
     };
-    if spec.as_os_str() == "-" {
-        return if required {
+    // No lock: an error under `--locked`, else the build goes on unpinned.
+    let absent = |name: String, lock_shown: &str| {
+        if required {
             Err(problem(
-                "<stdin>".to_owned(),
+                name,
                 None,
-                vec![locks::missing_spec_lock(
-                    "(a spec read from standard input has no folder to hold one)",
-                )],
+                vec![locks::missing_spec_lock(lock_shown)],
             ))
         } else {
             Ok(None)
-        };
+        }
+    };
+    if spec.as_os_str() == "-" {
+        return absent(
+            "<stdin>".to_owned(),
+            "(a spec read from standard input has no folder to hold one)",
+        );
     }
     let path = spec_lock_path(spec);
     let shown = super::render::spec_path(&path);
     let bytes = match read_capped(FileAt(&path), aster_compiler::MAX_SPEC_BYTES as u64) {
         Ok(Capped::Whole(bytes)) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            return if required {
-                Err(problem(
-                    shown.clone(),
-                    None,
-                    vec![locks::missing_spec_lock(&shown)],
-                ))
-            } else {
-                Ok(None)
-            };
+            return absent(shown.clone(), &shown);
         }
         Ok(Capped::TooLarge(_)) | Err(_) => Vec::new(),
     };
@@ -212,23 +209,24 @@ pub fn spec_pin(spec: &Path, required: bool) -> Result<Option<Pin>, Problem> {
         text: text.clone(),
     };
     let lock = locks::check_spec_lock(&text)
-        .map_err(|diagnostics| problem(shown.clone(), Some(source.clone()), diagnostics))?;
-    let Some(store_path) = locks::store_path(&lock.nixpkgs.sha256) else {
-        let diagnostic = Diagnostic::new(
-            aster_compiler::Code::SpecStaleLock,
-            "the locked `sha256` is not a SHA-256 in Nix's base-32",
-        );
-        return Err(problem(shown, Some(source), vec![diagnostic]));
-    };
+        .map_err(|diagnostics| problem(shown, Some(source), diagnostics))?;
     Ok(Some(Pin {
-        nixpkgs: aster_deploy::pin::Nixpkgs {
-            url: lock.nixpkgs.url.clone(),
-            rev: lock.nixpkgs.rev.clone(),
-            sha256: lock.nixpkgs.sha256.clone(),
-            store_path,
-        },
+        nixpkgs: nixpkgs(&lock.nixpkgs),
         file: locks::pin_nix(&lock.nixpkgs),
     }))
+}
+
+/// A lock's nixpkgs as a rebuild uses it and a generation records it, with its store path. Only
+/// for a lock that `check_spec_lock` passed or `prefetch` just computed: its `sha256` then decodes
+/// (it is the same hash as its `nar-hash`), so the store path is known.
+fn nixpkgs(locked: &Locked) -> aster_deploy::pin::Nixpkgs {
+    aster_deploy::pin::Nixpkgs {
+        url: locked.url.clone(),
+        rev: locked.rev.clone(),
+        sha256: locked.sha256.clone(),
+        store_path: locks::store_path(&locked.sha256)
+            .expect("a checked or freshly computed lock's sha256 is Nix base-32"),
+    }
 }
 
 /// Has `nix-prefetch-url` put the locked nixpkgs into the Nix store (downloading it when it is

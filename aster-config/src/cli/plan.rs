@@ -94,20 +94,14 @@ pub fn compile(
             base_dir: dir.as_deref(),
         },
         &aster_compiler::Options {
-            pinned: pin.is_some(),
+            pin: pin.as_ref().map(|pin| pin.file.as_str()),
             ..aster_compiler::Options::default()
         },
     );
     let checked = &built.checked;
     style.diagnostics(&shown, checked.source.as_ref(), &checked.diagnostics);
     if let (Some(output), Some(spec)) = (&built.output, &checked.spec) {
-        let mut desired = Desired::compiled(&name, output, spec);
-        if let Some(pin) = &pin {
-            desired.files.insert(
-                aster_compiler::layout::NIXPKGS_PIN.to_owned(),
-                pin.file.clone().into_bytes(),
-            );
-        }
+        let desired = Desired::compiled(&name, output, spec);
         Ok((name.clone(), desired, pin))
     } else {
         style.status(&format!("{shown}: nothing changed"));

@@ -17,19 +17,23 @@ use crate::layout;
 use crate::source::SourceFile;
 use crate::spec::Spec;
 
-/// Everything `build` writes, keyed by path relative to the output folder.
+/// Everything `build` writes, keyed by path relative to the output folder; with `pin` (the locked
+/// nixpkgs' text) also `nixpkgs.nix`.
 pub fn emit(
     source: &SourceFile,
     spec: &Spec,
     attachments: &Attachments,
-    pinned: bool,
+    pin: Option<&str>,
     diagnostics: &mut Diagnostics,
 ) -> Option<OutputTree> {
     let mut tree = OutputTree::new(source);
     tree.insert_nix(
         layout::CONFIGURATION,
-        configuration::render(source, spec, attachments, pinned),
+        configuration::render(source, spec, attachments, pin.is_some()),
     );
+    if let Some(pin) = pin {
+        tree.insert_nix(layout::NIXPKGS_PIN, pin.to_owned());
+    }
     for (name, over) in &spec.overrides {
         tree.insert_nix(
             &layout::overlay_output_path(name),

@@ -74,18 +74,15 @@ pub fn pinned_nixpkgs() -> Binding {
     let entry = Expr::BinOp(
         Box::new(Expr::str("nixpkgs=")),
         Op::Add,
-        Box::new(Expr::Apply(
-            Box::new(Expr::Var("import")),
+        Box::new(Expr::apply(
+            Expr::Var("import"),
             vec![Expr::Path(crate::layout::NIXPKGS_PIN.to_owned())],
         )),
     );
     set(
         table::NIX_NIX_PATH,
-        Expr::Apply(
-            Box::new(Expr::Select(
-                Box::new(Expr::Var("lib")),
-                vec!["mkBefore".to_owned()],
-            )),
+        Expr::apply(
+            Expr::select(Expr::Var("lib"), &["mkBefore"]),
             vec![Expr::List(vec![entry])],
         ),
     )
