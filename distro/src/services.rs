@@ -31,6 +31,18 @@ pub enum ServiceKind {
     Module,
 }
 
+impl ServiceKind {
+    /// The kind as the CLI shows it: `service`, `desktop` or `NixOS module`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Service => "service",
+            Self::Desktop => "desktop",
+            Self::Module => "NixOS module",
+        }
+    }
+}
+
 /// One service or desktop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]

@@ -64,15 +64,50 @@ pub fn run(args: &Args, format: Format) -> u8 {
         args.status,
         |p: &Package| p.status,
     );
+    show(&found, format, "a package", json_row, human);
+    exit_code(&found)
+}
+
+fn json_row(p: &Package) -> serde_json::Value {
+    serde_json::json!({
+        "attr": p.attr, "name": p.display_name(), "status": p.status.as_str(), "category": p.category,
+        "needs": p.needs, "reason": p.reason, "alternative": p.alternative, "overlay": p.overlay, "source": p.source,
+    })
+}
+
+fn human(package: &Package) {
+    say!(
+        "{} [{}] {}",
+        package.display_name(),
+        package.status.as_str(),
+        package.category
+    );
+    if let Some(reason) = &package.reason {
+        say!("  why: {reason}");
+    }
+    if !package.needs.is_empty() {
+        say!("  needs: {}", package.needs.join(", "));
+    }
+    if let Some(alternative) = &package.alternative {
+        say!("  instead: {alternative}");
+    }
+    if let Some(overlay) = &package.overlay {
+        say!("  patched by the distro overlay `{overlay}`");
+    }
+}
+
+/// Prints the rows a catalog search found: a JSON array of `json_row`s, or `human` for each
+/// (on none, a note that `what` outside the catalog is untested).
+pub fn show<T>(
+    found: &[&T],
+    format: Format,
+    what: &str,
+    json_row: impl Fn(&T) -> serde_json::Value,
+    human: impl Fn(&T),
+) {
     match format {
         Format::Json => {
-            let rows: Vec<serde_json::Value> = found
-                .iter()
-                .map(|p| serde_json::json!({
-                    "attr": p.attr, "name": p.display_name(), "status": p.status.as_str(), "category": p.category,
-                    "needs": p.needs, "reason": p.reason, "alternative": p.alternative, "overlay": p.overlay, "source": p.source,
-                }))
-                .collect();
+            let rows: Vec<serde_json::Value> = found.iter().map(|row| json_row(row)).collect();
             say!(
                 "{}",
                 serde_json::to_string_pretty(&rows).unwrap_or_default()
@@ -81,31 +116,18 @@ pub fn run(args: &Args, format: Format) -> u8 {
         Format::Human => {
             if found.is_empty() {
                 eprintln!(
-                    "no catalog entry matches; a package that is not in the catalog is untested on Asterinas NixOS"
+                    "no catalog entry matches; {what} that is not in the catalog is untested on Asterinas NixOS"
                 );
             }
-            for package in &found {
-                say!(
-                    "{} [{}] {}",
-                    package.display_name(),
-                    package.status.as_str(),
-                    package.category
-                );
-                if let Some(reason) = &package.reason {
-                    say!("  why: {reason}");
-                }
-                if !package.needs.is_empty() {
-                    say!("  needs: {}", package.needs.join(", "));
-                }
-                if let Some(alternative) = &package.alternative {
-                    say!("  instead: {alternative}");
-                }
-                if let Some(overlay) = &package.overlay {
-                    say!("  patched by the distro overlay `{overlay}`");
-                }
+            for row in found {
+                human(row);
             }
         }
     }
+}
+
+/// A search that found nothing exits like a spec with errors.
+pub fn exit_code<T>(found: &[T]) -> u8 {
     if found.is_empty() {
         EXIT_SPEC_ERRORS
     } else {

@@ -1,10 +1,10 @@
 //! `aster-config services [QUERY]`: search the catalog of services, desktops and NixOS modules —
 //! whether each works on Asterinas NixOS, what it needs from the kernel, and how to turn it on.
 
-use super::packages::{StatusFilter, select};
-use super::{EXIT_OK, EXIT_SPEC_ERRORS, Format};
+use super::Format;
+use super::packages::{StatusFilter, exit_code, select, show};
 use aster_distro::catalog;
-use aster_distro::services::{Service, ServiceKind};
+use aster_distro::services::Service;
 
 /// Arguments of `services`.
 #[derive(Debug, clap::Args)]
@@ -26,37 +26,16 @@ pub fn run(args: &Args, format: Format) -> u8 {
         args.status,
         |s: &Service| s.status,
     );
-    match format {
-        Format::Json => {
-            let rows: Vec<serde_json::Value> = found
-                .iter()
-                .map(|s| serde_json::json!({
-                    "name": s.name, "kind": kind(s.kind), "status": s.status.as_str(), "enable": s.enable_option(),
-                    "needs": s.needs, "reason": s.reason, "alternative": s.alternative, "limitations": s.limitations,
-                    "note": s.note, "install-time-only": s.install_time_only, "source": s.source,
-                }))
-                .collect();
-            say!(
-                "{}",
-                serde_json::to_string_pretty(&rows).unwrap_or_default()
-            );
-        }
-        Format::Human => {
-            if found.is_empty() {
-                eprintln!(
-                    "no catalog entry matches; a NixOS module that is not in the catalog is untested on Asterinas NixOS"
-                );
-            }
-            for service in &found {
-                human(service);
-            }
-        }
-    }
-    if found.is_empty() {
-        EXIT_SPEC_ERRORS
-    } else {
-        EXIT_OK
-    }
+    show(&found, format, "a NixOS module", json_row, human);
+    exit_code(&found)
+}
+
+fn json_row(s: &Service) -> serde_json::Value {
+    serde_json::json!({
+        "name": s.name, "kind": s.kind.as_str(), "status": s.status.as_str(), "enable": s.enable_option(),
+        "needs": s.needs, "reason": s.reason, "alternative": s.alternative, "limitations": s.limitations,
+        "note": s.note, "install-time-only": s.install_time_only, "source": s.source,
+    })
 }
 
 fn human(service: &Service) {
@@ -64,7 +43,7 @@ fn human(service: &Service) {
         "{} [{}] {}: {}",
         service.name,
         service.status.as_str(),
-        kind(service.kind),
+        service.kind.as_str(),
         service.enable_option()
     );
     if let Some(reason) = &service.reason {
@@ -84,13 +63,5 @@ fn human(service: &Service) {
     }
     if let Some(alternative) = &service.alternative {
         say!("  instead: {alternative}");
-    }
-}
-
-fn kind(kind: ServiceKind) -> &'static str {
-    match kind {
-        ServiceKind::Service => "service",
-        ServiceKind::Desktop => "desktop",
-        ServiceKind::Module => "NixOS module",
     }
 }
