@@ -146,6 +146,11 @@ impl Generation {
             .find(|r| r.result == RebuildResult::Ok && !r.rollback)
     }
 
+    /// The store path of the system these files last built, when recorded.
+    pub fn system(&self) -> Option<&str> {
+        self.last_built().and_then(|r| r.system.as_deref())
+    }
+
     /// The locked nixpkgs these files were last built from (`None`: unpinned, or never built).
     pub fn nixpkgs(&self) -> Option<&Nixpkgs> {
         self.rebuilds

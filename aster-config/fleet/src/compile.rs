@@ -31,7 +31,7 @@ pub struct HostBuild {
 }
 
 /// What a caller keeps of each compiled host, besides its diagnostics, name and system.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Wanted {
     /// Its output files, in memory (`fleet apply` writes them once the deploy is confirmed).
     pub outputs: bool,
@@ -44,6 +44,11 @@ impl Wanted {
     pub const NOTHING: Self = Self {
         outputs: false,
         specs: false,
+    };
+    /// The merged specs, for summaries (`fleet plan`).
+    pub const SPECS: Self = Self {
+        outputs: false,
+        specs: true,
     };
     /// Everything.
     pub const EVERYTHING: Self = Self {
@@ -229,9 +234,7 @@ impl Host<'_> {
             diagnostics.push(place(diagnostic, &map, self.files, &host.name));
         }
         if let Some(writer) = self.writer {
-            let failed = diagnostics
-                .iter()
-                .any(|d| d.diagnostic.severity == aster_compiler::Severity::Error);
+            let failed = diagnostics.iter().any(FleetDiagnostic::is_error);
             match &built.output {
                 Some(output) if !failed => writer.host(&host.name, output),
                 _ => writer.stop(),

@@ -45,12 +45,7 @@ impl Files {
 
     /// 1-based line and column of byte `offset` in file `index`.
     pub fn line_column(&self, index: usize, offset: usize) -> (usize, usize) {
-        let text = &self.files[index].text;
-        let offset = offset.min(text.len());
-        let before = text.get(..offset).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, column)
+        aster_compiler::diagnostic::line_column(&self.files[index].text, offset)
     }
 }
 
@@ -67,6 +62,11 @@ pub struct FleetDiagnostic {
 }
 
 impl FleetDiagnostic {
+    /// True when it is an error (not a warning).
+    pub fn is_error(&self) -> bool {
+        self.diagnostic.severity == aster_compiler::Severity::Error
+    }
+
     /// A diagnostic in `file`, not tied to a host.
     pub fn in_file(file: usize, diagnostic: Diagnostic) -> Self {
         Self {
@@ -113,9 +113,7 @@ impl Report {
 
     /// True when any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.diagnostic.severity == aster_compiler::Severity::Error)
+        self.diagnostics.iter().any(FleetDiagnostic::is_error)
     }
 
     /// The codes reported, in order (for tests and summaries).
@@ -125,10 +123,7 @@ impl Report {
 
     /// Number of errors.
     pub fn error_count(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.diagnostic.severity == aster_compiler::Severity::Error)
-            .count()
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
 
     /// Number of warnings.

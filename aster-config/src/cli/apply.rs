@@ -290,9 +290,9 @@ pub fn carry_out(
         prepared.discard();
         return EXIT_OK;
     }
+    let config_dir = prepared.target().config_dir();
     if skip && !how.no_rebuild {
         // Said here, once the run is known to go ahead, never before an error.
-        let config_dir = prepared.target().config_dir();
         let what = rollback_to.map_or_else(
             || {
                 format!(
@@ -351,7 +351,6 @@ pub fn carry_out(
         prepared.discard();
         return code;
     }
-    let config_dir = prepared.target().config_dir();
     // Step 4: the lock; then whatever an interrupted run left is recovered.
     let locked = match prepared.lock(if command.rollback {
         "rollback"

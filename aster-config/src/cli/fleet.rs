@@ -231,11 +231,7 @@ fn selection(
 }
 
 fn plan(args: &PlanArgs, style: &Style, format: Format) -> u8 {
-    let wanted = Wanted {
-        outputs: false,
-        specs: true,
-    };
-    let checked = compile(&args.fleet, true, wanted);
+    let checked = compile(&args.fleet, true, Wanted::SPECS);
     render(style, format, &checked);
     let selected = match selection(style, format, &checked, args.on.as_deref()) {
         Ok(selected) => selected,

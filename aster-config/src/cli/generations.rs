@@ -52,7 +52,7 @@ pub fn run(args: &Args, format: Format) -> u8 {
                     "installed": Some(g.number) == installed,
                     "edited-by-hand": edited && Some(g.number) == current,
                     "nixpkgs": g.nixpkgs(),
-                    "system": g.last_built().and_then(|r| r.system.as_deref()),
+                    "system": g.system(),
                 })
             })
             .collect();
@@ -144,10 +144,7 @@ fn built_from(generation: &Generation) -> Option<String> {
     let nixpkgs = generation
         .nixpkgs()
         .map(|n| format!("nixpkgs {} (sha256 {})", n.name(), n.sha256));
-    let system = generation
-        .last_built()
-        .and_then(|r| r.system.as_deref())
-        .map(|s| format!("system {s}"));
+    let system = generation.system().map(|s| format!("system {s}"));
     let parts: Vec<String> = nixpkgs.into_iter().chain(system).collect();
     (!parts.is_empty()).then(|| parts.join(", "))
 }

@@ -70,7 +70,7 @@ impl Elsewhere {
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `text`; the end when past it.
-pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
