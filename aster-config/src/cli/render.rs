@@ -8,6 +8,8 @@ use std::io::IsTerminal as _;
 use std::sync::Arc;
 
 mod source;
+#[cfg(test)]
+mod texts;
 mod words;
 mod wrap;
 

@@ -86,20 +86,14 @@ mod tests {
     /// seed: wherever the fast path is taken, it finds the Unicode separator's words.
     #[test]
     fn plain_lines_break_where_unicode_breaks_them() {
-        let alphabet: Vec<char> = "ab1 ,.:;()[]-\"'`_=*#@&<>~^ /!?|{}é\t".chars().collect();
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut lines = super::super::texts::Texts::new(
+            0x9e37_79b9_7f4a_7c15,
+            "ab1 ,.:;()[]-\"'`_=*#@&<>~^ /!?|{}é\t",
+            24,
+        );
         let mut fast = 0;
         for _ in 0..100_000 {
-            let length = (next() % 24) as usize;
-            let line: String = (0..length)
-                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
-                .collect();
+            let line = lines.text();
             fast += usize::from(breaks_only_after_spaces(&line));
             same_as_unicode(&line);
         }

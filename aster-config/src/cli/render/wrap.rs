@@ -148,22 +148,16 @@ mod tests {
 
     #[test]
     fn plain_texts_wrap_as_textwrap_wraps_them() {
-        let alphabet: Vec<char> = "aaaaabbbbbcc1-- -    .,(`\"\n".chars().collect();
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut texts = super::super::texts::Texts::new(
+            0x2545_f491_4f6c_dd1d,
+            "aaaaabbbbbcc1-- -    .,(`\"\n",
+            260,
+        );
         let mut compared = 0;
         for _ in 0..20_000 {
-            let length = (next() % 260) as usize;
-            let text: String = (0..length)
-                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
-                .collect();
-            let width = [98, 40, 12, 6][(next() % 4) as usize];
-            let (first, rest) = [(8, 8), (4, 4), (2, 5), (5, 2)][(next() % 4) as usize];
+            let text = texts.text();
+            let width = [98, 40, 12, 6][texts.below(4)];
+            let (first, rest) = [(8, 8), (4, 4), (2, 5), (5, 2)][texts.below(4)];
             if let Some(ours) = prewrap(&text, width, first, rest) {
                 compared += 1;
                 assert_eq!(
