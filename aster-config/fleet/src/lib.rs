@@ -22,7 +22,7 @@ pub mod layer;
 pub mod lock;
 pub mod model;
 pub mod paths;
-pub mod pieces;
+mod pieces;
 pub mod read;
 pub mod recognise;
 pub mod report;
@@ -31,7 +31,7 @@ pub mod sample;
 pub mod schema;
 pub mod select;
 pub mod validate;
-pub mod write;
+mod write;
 
 pub use compile::Wanted;
 pub use recognise::is_fleet_file;
