@@ -7,6 +7,8 @@
 //! `--dry-run`). Temporary directories go to a per-test `TMPDIR`, so the tests
 //! can both normalise the printed paths and check that the script cleaned up.
 
+mod common;
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
@@ -221,17 +223,7 @@ fn plan_from_mount(esp: &str, root: &str, system: &str, nix_options: &[&str]) ->
 
 #[test]
 fn script_is_shellcheck_clean() {
-    let output = Command::new("shellcheck")
-        .arg(script())
-        .output()
-        .unwrap_or_else(|error| {
-            panic!("cannot run shellcheck ({error}); apt-get install shellcheck")
-        });
-    assert!(
-        output.status.success(),
-        "shellcheck:\n{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    common::shellcheck(&script(), None);
 }
 
 #[test]
