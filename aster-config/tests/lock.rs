@@ -144,9 +144,7 @@ fn a_spec_is_locked_and_built_with_the_pin_the_same_bytes_every_time() {
     // configuration.nix puts the pinned tree first on the machine's NIX_PATH, so a plain
     // nixos-rebuild or nix-build there uses it too: evaluated with the real lib, the option's
     // definition is `lib.mkBefore [ "nixpkgs=<the locked store path>" ]`.
-    let Some(lib) = common::nixpkgs_lib() else {
-        return;
-    };
+    let lib = fleet_harness::nixpkgs_lib();
     let probe = outs[0].join("nix-path-probe.nix");
     std::fs::write(
         &probe,

@@ -13,28 +13,40 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The real nixpkgs `lib` folder: `NIXPKGS_LIB`, else the vendored copy beside the checkout
-/// (`../shared/vendor/nixpkgs-lib/lib`, which CI has). Without either, under `CI` the test fails;
-/// elsewhere it says on stderr that it was skipped and returns `None`.
-#[allow(clippy::print_stderr)] // the skip notice goes where cargo test shows it
-pub fn nixpkgs_lib() -> Option<PathBuf> {
+/// Where the real nixpkgs `lib` folder is: `NIXPKGS_LIB`, else the vendored copy beside the
+/// checkout (`../shared/vendor/nixpkgs-lib/lib`, which CI has); `Err` names the folder that has
+/// no `default.nix`. A pure lookup: it neither prints nor fails (see [`nixpkgs_lib`]).
+pub fn find_nixpkgs_lib() -> Result<PathBuf, PathBuf> {
     let candidate = std::env::var_os("NIXPKGS_LIB").map_or_else(
         || root().join("../shared/vendor/nixpkgs-lib/lib"),
         PathBuf::from,
     );
     if candidate.join("default.nix").is_file() {
-        return Some(candidate);
+        Ok(candidate)
+    } else {
+        Err(candidate)
     }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "the nixpkgs lib is required in CI: {} has no default.nix (set NIXPKGS_LIB)",
-        candidate.display()
-    );
-    eprintln!(
-        "skipped: no nixpkgs lib at {} (set NIXPKGS_LIB)",
-        candidate.display()
-    );
-    None
+}
+
+/// The real nixpkgs `lib` folder ([`find_nixpkgs_lib`]). Without it, under `CI` the test fails;
+/// elsewhere it says on stderr that it was skipped and returns `None`.
+#[allow(clippy::print_stderr)] // the skip notice goes where cargo test shows it
+pub fn nixpkgs_lib() -> Option<PathBuf> {
+    match find_nixpkgs_lib() {
+        Ok(lib) => Some(lib),
+        Err(candidate) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "the nixpkgs lib is required in CI: {} has no default.nix (set NIXPKGS_LIB)",
+                candidate.display()
+            );
+            eprintln!(
+                "skipped: no nixpkgs lib at {} (set NIXPKGS_LIB)",
+                candidate.display()
+            );
+            None
+        }
+    }
 }
 
 /// `check-jsonschema` (from `PyPI`), the independent JSON Schema validator: `CHECK_JSONSCHEMA` or on the
