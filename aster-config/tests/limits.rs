@@ -377,19 +377,7 @@ fn an_override_of_a_deeply_nested_attribute_stays_small() {
 
 /// Every path under `dir`, relative, sorted (symbolic links are listed, not followed).
 fn listing(dir: &Path) -> Vec<String> {
-    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            out.push(path.strip_prefix(base).unwrap().display().to_string());
-            if std::fs::symlink_metadata(&path).unwrap().is_dir() {
-                walk(base, &path, out);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out.sort();
-    out
+    common::paths_under(dir, true)
 }
 
 fn example_output() -> aster_compiler::OutputTree {

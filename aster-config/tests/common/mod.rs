@@ -86,6 +86,35 @@ pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Every file under `dir`, relative to it, sorted. With `with_folders` the folders are listed
+/// too. Symbolic links are listed, never followed.
+pub fn paths_under(dir: &Path, with_folders: bool) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let entries = std::fs::read_dir(&folder)
+            .unwrap_or_else(|e| panic!("cannot list {}: {e}", folder.display()));
+        for entry in entries {
+            let path = entry.expect("dir entry").path();
+            let is_folder = std::fs::symlink_metadata(&path).expect("metadata").is_dir();
+            if !is_folder || with_folders {
+                let relative = path.strip_prefix(dir).expect("below the folder");
+                found.push(relative.display().to_string());
+            }
+            if is_folder {
+                pending.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Every file under `dir`, relative to it, sorted ([`paths_under`] without folders).
+pub fn files_under(dir: &Path) -> Vec<String> {
+    paths_under(dir, false)
+}
+
 /// Runs the real `aster-config` binary with colour off.
 pub fn aster_config(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_aster-config"))
