@@ -209,18 +209,9 @@ fn package_names_are_checked_against_the_locked_nixpkgs_when_the_store_has_it() 
 }
 
 fn nix_instantiate(setup: &Setup, args: &[&str], file: &Path) -> String {
-    let output = Command::new("nix-instantiate")
-        .args(args)
-        .arg(file)
-        .env("NIX_REMOTE", &setup.store)
-        .output()
-        .expect("nix-instantiate is needed (apt-get install nix-bin)");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    let mut all: Vec<&dyn AsRef<std::ffi::OsStr>> = args.iter().map(|a| a as _).collect();
+    all.push(&file);
+    common::nix_instantiate(&setup.store, &all)
 }
 
 #[test]

@@ -151,6 +151,34 @@ pub fn output_with_stdin(command: &mut Command, stdin: &str) -> Output {
     child.wait_with_output().expect("wait")
 }
 
+/// Runs the real `nix-instantiate` with `args` against the store `store` (`NIX_REMOTE`, e.g.
+/// `dummy://`): its standard output, or its standard error when it fails. Fails the test when
+/// Nix is missing: the test command installs `nix-bin`.
+pub fn try_nix_instantiate(
+    store: impl AsRef<std::ffi::OsStr>,
+    args: &[&dyn AsRef<std::ffi::OsStr>],
+) -> Result<String, String> {
+    let output = Command::new("nix-instantiate")
+        .args(args)
+        .env("NIX_REMOTE", store)
+        .output()
+        .unwrap_or_else(|e| panic!("nix-instantiate is needed (apt-get install nix-bin): {e}"));
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+/// [`try_nix_instantiate`] that must succeed: its standard output; a failure fails the test with
+/// Nix's error.
+pub fn nix_instantiate(
+    store: impl AsRef<std::ffi::OsStr>,
+    args: &[&dyn AsRef<std::ffi::OsStr>],
+) -> String {
+    try_nix_instantiate(store, args).unwrap_or_else(|stderr| panic!("{stderr}"))
+}
+
 /// Parses every file with the real `nix-instantiate --parse` (one process per batch) and returns
 /// the failures. Fails the test when Nix is missing: the test command installs `nix-bin`.
 pub fn nix_parse_failures(files: &[PathBuf]) -> Vec<String> {
