@@ -124,6 +124,25 @@ pub fn aster_config(args: &[&str]) -> Output {
         .expect("run aster-config")
 }
 
+/// Runs the real binary as `aster-config ARGS --root MACHINE` on a practice root: no
+/// `nixos-rebuild` on `PATH` (so the rebuild step is skipped under `--root`), no terminal, colour
+/// off.
+pub fn practise<I>(machine: &Path, args: I) -> Output
+where
+    I: IntoIterator,
+    I::Item: AsRef<std::ffi::OsStr>,
+{
+    Command::new(env!("CARGO_BIN_EXE_aster-config"))
+        .args(args)
+        .arg("--root")
+        .arg(machine)
+        .env("NO_COLOR", "1")
+        .env("PATH", machine.join("no-bin"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run aster-config")
+}
+
 /// Runs `command` with `stdin` written to its standard input and its output captured. A command
 /// that refuses before reading (no terminal, no `--stdin`) may have closed its input already:
 /// that broken pipe is expected, any other write error fails the test.
