@@ -109,8 +109,8 @@ fn an_editor_session() {
 
     let summary = client.code_actions(
         &uri,
-        json!({"line": 0, "character": 0}),
-        position(&text, "extra.nix", 0),
+        &json!({"line": 0, "character": 0}),
+        &position(&text, "extra.nix", 0),
     );
     snapshot("code_actions", &json!(summary), &dir_path);
 
@@ -340,8 +340,8 @@ fn services_kernel_facts_fixes_and_formatting() {
     let summary: Vec<Value> = client
         .code_actions(
             &uri,
-            position(&text, "openssh]", 0),
-            position(&text, "openssh]", 7),
+            &position(&text, "openssh]", 0),
+            &position(&text, "openssh]", 7),
         )
         .iter()
         .map(|a| json!({"title": a["title"], "kind": a["kind"], "new_text": a["edits"][0]["newText"]}))

@@ -186,7 +186,7 @@ impl Client {
 
     /// The code actions for `start`..`end` of the document at `uri`, each as its title, kind and
     /// the edits it makes to that document.
-    pub fn code_actions(&mut self, uri: &str, start: Value, end: Value) -> Vec<Value> {
+    pub fn code_actions(&mut self, uri: &str, start: &Value, end: &Value) -> Vec<Value> {
         let actions = self.request(
             "textDocument/codeAction",
             json!({
