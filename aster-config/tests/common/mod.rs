@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests: paths, the real binary, and the real Nix parser.
+//! Helpers shared by the integration tests: paths and folder listings, the real binary (also on a
+//! practice root), the required tools (nixpkgs lib, check-jsonschema), and the real Nix.
 
 #![allow(dead_code)]
 
