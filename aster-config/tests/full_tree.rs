@@ -14,7 +14,6 @@ mod common;
 use aster_compiler::{Input, Options, build_with};
 use common::{nixpkgs_lib, root};
 use std::path::Path;
-use std::process::Command;
 
 /// Evaluates a full tree's `configuration.nix` and returns the settings these tests read. The
 /// stub declarations give each option NixOS's own default (`networking.enableIPv6` and
@@ -91,25 +90,22 @@ fn write_full_tree(stem: &str, dir: &Path) {
 fn evaluate(lib: &Path, dir: &Path) -> Result<String, String> {
     let harness = dir.join("full-tree-harness.nix");
     std::fs::write(&harness, HARNESS).expect("write harness");
-    let output = Command::new("nix-instantiate")
-        .arg("--eval")
-        .arg("--strict")
-        .arg("--json")
-        .arg(&harness)
-        .arg("--arg")
-        .arg("libPath")
-        .arg(lib)
-        .arg("--arg")
-        .arg("configFile")
-        .arg(dir.join("configuration.nix"))
-        .env("NIX_REMOTE", "dummy://")
-        .output()
-        .expect("nix-instantiate runs (Debian's nix-bin; CI installs it)");
-    if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).into_owned())
-    }
+    let stdout = common::try_nix_instantiate(
+        "dummy://",
+        &[
+            &"--eval",
+            &"--strict",
+            &"--json",
+            &harness,
+            &"--arg",
+            &"libPath",
+            &lib,
+            &"--arg",
+            &"configFile",
+            &dir.join("configuration.nix"),
+        ],
+    )?;
+    Ok(stdout.trim().to_owned())
 }
 
 #[test]

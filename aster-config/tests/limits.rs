@@ -17,7 +17,6 @@ use aster_compiler::{Built, Input, Severity};
 use common::aster_config;
 use std::os::unix::fs::symlink;
 use std::path::Path;
-use std::process::Command;
 
 fn build(bytes: &[u8]) -> Built {
     build_in(bytes, None)
@@ -250,18 +249,11 @@ fn nix_eval(dir: &Path, expression: &str) -> serde_json::Value {
         "let m = import ./configuration.nix {{ config = {{ }}; lib = {{ optional = c: x: if c then [ x ] else [ ]; }}; pkgs = {{ }}; }}; in {expression}"
     );
     std::fs::write(dir.join("eval.nix"), nix).unwrap();
-    let output = Command::new("nix-instantiate")
-        .args(["--eval", "--strict", "--json"])
-        .arg(dir.join("eval.nix"))
-        .env("NIX_REMOTE", "dummy://")
-        .output()
-        .expect("nix-instantiate is needed (apt-get install nix-bin)");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let stdout = common::nix_instantiate(
+        "dummy://",
+        &[&"--eval", &"--strict", &"--json", &dir.join("eval.nix")],
     );
-    serde_json::from_slice(&output.stdout).expect("JSON")
+    serde_json::from_str(&stdout).expect("JSON")
 }
 
 #[test]
@@ -377,19 +369,7 @@ fn an_override_of_a_deeply_nested_attribute_stays_small() {
 
 /// Every path under `dir`, relative, sorted (symbolic links are listed, not followed).
 fn listing(dir: &Path) -> Vec<String> {
-    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            out.push(path.strip_prefix(base).unwrap().display().to_string());
-            if std::fs::symlink_metadata(&path).unwrap().is_dir() {
-                walk(base, &path, out);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out.sort();
-    out
+    common::paths_under(dir, true)
 }
 
 fn example_output() -> aster_compiler::OutputTree {

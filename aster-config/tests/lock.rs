@@ -144,9 +144,7 @@ fn a_spec_is_locked_and_built_with_the_pin_the_same_bytes_every_time() {
     // configuration.nix puts the pinned tree first on the machine's NIX_PATH, so a plain
     // nixos-rebuild or nix-build there uses it too: evaluated with the real lib, the option's
     // definition is `lib.mkBefore [ "nixpkgs=<the locked store path>" ]`.
-    let Some(lib) = common::nixpkgs_lib() else {
-        return;
-    };
+    let lib = fleet_harness::nixpkgs_lib();
     let probe = outs[0].join("nix-path-probe.nix");
     std::fs::write(
         &probe,
@@ -211,18 +209,9 @@ fn package_names_are_checked_against_the_locked_nixpkgs_when_the_store_has_it() 
 }
 
 fn nix_instantiate(setup: &Setup, args: &[&str], file: &Path) -> String {
-    let output = Command::new("nix-instantiate")
-        .args(args)
-        .arg(file)
-        .env("NIX_REMOTE", &setup.store)
-        .output()
-        .expect("nix-instantiate is needed (apt-get install nix-bin)");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    let mut all: Vec<&dyn AsRef<std::ffi::OsStr>> = args.iter().map(|a| a as _).collect();
+    all.push(&file);
+    common::nix_instantiate(&setup.store, &all)
 }
 
 #[test]

@@ -14,7 +14,10 @@
 mod client;
 mod common;
 
-use client::{Client, codes, labels, position, snapshot, spec_folder, spec_folder_with, uri_of};
+use aster_lsp::transport::MAX_BODY_BYTES;
+use client::{
+    Client, codes, hover_text, labels, position, snapshot, spec_folder, spec_folder_with, uri_of,
+};
 use common::root;
 use serde_json::{Value, json};
 
@@ -30,37 +33,24 @@ fn an_editor_session() {
     snapshot("initialize", &init["result"], &dir_path);
     client.notify("initialized", json!({}));
 
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "toml", "version": 1, "text": text}}),
-    );
-    let opened = client.diagnostics();
+    let opened = client.open(&uri, &text);
     snapshot("did_open_diagnostics", &opened, &dir_path);
 
     // Mid-edit: an unclosed string. The server stays up and reports what it can.
     let broken = text.replace("\"lsp-demo\"", "\"lsp-de");
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken}]}),
-    );
-    snapshot("broken_diagnostics", &client.diagnostics(), &dir_path);
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": text}]}),
+    snapshot(
+        "broken_diagnostics",
+        &client.change(&uri, 2, &broken),
+        &dir_path,
     );
     assert_eq!(
-        client.diagnostics(),
+        client.change(&uri, 3, &text),
         opened,
         "the repaired text has the first diagnostics again"
     );
 
-    let doc = json!({"uri": uri});
     let hover = |client: &mut Client, needle: &str, shift: usize| {
-        client.request(
-            "textDocument/hover",
-            json!({"textDocument": doc, "position": position(&text, needle, shift)}),
-        )["result"]
-            .clone()
+        client.at("textDocument/hover", &uri, &text, needle, shift)["result"].clone()
     };
     snapshot("hover_key", &hover(&mut client, "log-level", 2), &dir_path);
     snapshot(
@@ -75,20 +65,8 @@ fn an_editor_session() {
     );
 
     let complete = |client: &mut Client, edited: &str, needle: &str, shift: usize| {
-        client.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": edited}]}),
-        );
-        let labels: Vec<String> = client.request(
-            "textDocument/completion",
-            json!({"textDocument": doc, "position": position(edited, needle, shift)}),
-        )["result"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["label"].as_str().unwrap().to_owned())
-            .collect();
-        labels
+        client.change(&uri, 4, edited);
+        labels(&client.at("textDocument/completion", &uri, edited, needle, shift))
     };
     let keys = complete(
         &mut client,
@@ -127,44 +105,23 @@ fn an_editor_session() {
         params.iter().any(|p| p.starts_with("virtio_mmio")),
         "{params:?}"
     );
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 5}, "contentChanges": [{"text": text}]}),
-    );
+    client.change(&uri, 5, &text);
 
-    let actions = client.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": doc,
-            "range": {"start": {"line": 0, "character": 0}, "end": position(&text, "extra.nix", 0)},
-            "context": {"diagnostics": []},
-        }),
+    let summary = client.code_actions(
+        &uri,
+        &json!({"line": 0, "character": 0}),
+        &position(&text, "extra.nix", 0),
     );
-    let summary: Vec<Value> = actions["result"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            let edits = &a["edit"]["changes"][uri.as_str()];
-            json!({"title": a["title"], "kind": a["kind"], "edits": edits})
-        })
-        .collect();
     snapshot("code_actions", &json!(summary), &dir_path);
 
-    let formatting = client.request(
-        "textDocument/formatting",
-        json!({"textDocument": doc, "options": {"tabSize": 4, "insertSpaces": true}}),
-    );
+    let formatting = client.formatting(&uri);
     assert_eq!(
         formatting["result"].as_array().unwrap().len(),
         0,
         "{formatting}"
     );
 
-    let definition = client.request(
-        "textDocument/definition",
-        json!({"textDocument": doc, "position": position(&text, "./extra.nix", 3)}),
-    );
+    let definition = client.at("textDocument/definition", &uri, &text, "./extra.nix", 3);
     snapshot("definition", &definition["result"], &dir_path);
 
     assert_eq!(client.finish(), 0);
@@ -196,18 +153,8 @@ fn a_broken_client_gets_protocol_errors_and_the_server_stays_up() {
         "[system]\nhostname = \"big\"\n{}",
         "# padding\n".repeat(120_000)
     );
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "toml", "version": 1, "text": huge}}),
-    );
-    let diagnostics = client.diagnostics();
-    let codes: Vec<&str> = diagnostics["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["AC0103"], "{diagnostics}");
+    let diagnostics = client.open(&uri, &huge);
+    assert_eq!(codes(&diagnostics), ["AC0103"], "{diagnostics}");
     let hover = client.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 2}}),
@@ -217,19 +164,15 @@ fn a_broken_client_gets_protocol_errors_and_the_server_stays_up() {
 
     // A fleet file is not a spec: no spec diagnostics for its keys, only the fleet check's.
     let fleet_uri = uri.replace("system.toml", "fleet.toml");
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": fleet_uri, "languageId": "toml", "version": 1,
-            "text": "fleet-version = 1\n[[host]]\nname = \"web-01\"\nspec = \"system.toml\"\n"}}),
+    let fleet = client.open(
+        &fleet_uri,
+        "fleet-version = 1\n[[host]]\nname = \"web-01\"\nspec = \"system.toml\"\n",
     );
-    let fleet = client.diagnostics();
-    let codes: Vec<&str> = fleet["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["AC0205"], "only the missing `[pins]`: {fleet}");
+    assert_eq!(
+        codes(&fleet),
+        ["AC0205"],
+        "only the missing `[pins]`: {fleet}"
+    );
     let host_spec = client.request(
         "textDocument/definition",
         json!({"textDocument": {"uri": fleet_uri}, "position": {"line": 3, "character": 10}}),
@@ -265,14 +208,8 @@ fn a_fleet_file_gets_the_fleet_checks_diagnostics() {
             "fleet-version = 1\n[pins]\nnixpkgs = \"https://github.com/NixOS/nixpkgs/archive/c0bebd16e69e631ac6e52d6eb439daba28ac50cd.tar.gz\"\n\n[defaults]\nspec = \"base.toml\"\n\n[[host]]\nname = \"web-01\"\nspec = \"hosts/web-01.toml\"\n\n[[host]]\nname = \"db-01\"\nspec = \"hosts/db-01.toml\"\n[host.settings.services.openssh]\n{key} = true\n"
         )
     };
-    let mut client = Client::start();
-    client.request("initialize", json!({"capabilities": {}}));
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "toml", "version": 1,
-            "text": fleet("pasword-authentication")}}),
-    );
-    let published = client.diagnostics();
+    let mut client = Client::initialized();
+    let published = client.open(&uri, &fleet("pasword-authentication"));
     let diagnostics = published["diagnostics"].as_array().unwrap().clone();
     let message = |d: &Value| d["message"].as_str().unwrap().to_owned();
     let line = |d: &Value| d["range"]["start"]["line"].as_i64().unwrap();
@@ -302,12 +239,7 @@ fn a_fleet_file_gets_the_fleet_checks_diagnostics() {
         "{published}"
     );
 
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 2},
-            "contentChanges": [{"text": fleet("password-authentication")}]}),
-    );
-    let fixed = client.diagnostics();
+    let fixed = client.change(&uri, 2, &fleet("password-authentication"));
     let fixed = fixed["diagnostics"].as_array().unwrap();
     assert!(
         !fixed
@@ -337,21 +269,10 @@ fn package_completion_offers_names_from_the_cached_nixpkgs_index() {
         r#"{"": ["git", "vim", "zellij-test-only"], "python3Packages": ["requests"]}"#,
     )
     .unwrap();
-    let mut client = Client::start_with_cache(&cache);
-    client.request(
-        "initialize",
-        json!({"processId": null, "rootUri": null, "capabilities": {}}),
-    );
-    client.notify("initialized", json!({}));
+    let mut client = Client::initialized_with_cache(&cache);
     let edited = text.replace("\"git\", ", "\"git\", \"zel");
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "toml", "version": 1, "text": edited}}),
-    );
-    let items = client.request(
-        "textDocument/completion",
-        json!({"textDocument": {"uri": uri}, "position": position(&edited, "\"zel", 4)}),
-    )["result"]
+    client.open(&uri, &edited);
+    let items = client.at("textDocument/completion", &uri, &edited, "\"zel", 4)["result"]
         .as_array()
         .unwrap()
         .clone();
@@ -416,29 +337,18 @@ fn services_kernel_facts_fixes_and_formatting() {
     assert_eq!(environments, ["\"xfce\""]);
     client.open(&uri, &text);
 
-    let actions = client.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": {"uri": uri},
-            "range": {"start": position(&text, "openssh]", 0), "end": position(&text, "openssh]", 7)},
-            "context": {"diagnostics": []},
-        }),
-    );
-    let summary: Vec<Value> = actions["result"]
-        .as_array()
-        .unwrap()
+    let summary: Vec<Value> = client
+        .code_actions(
+            &uri,
+            &position(&text, "openssh]", 0),
+            &position(&text, "openssh]", 7),
+        )
         .iter()
-        .map(|a| {
-            let edits = &a["edit"]["changes"][uri.as_str()];
-            json!({"title": a["title"], "kind": a["kind"], "new_text": edits[0]["newText"]})
-        })
+        .map(|a| json!({"title": a["title"], "kind": a["kind"], "new_text": a["edits"][0]["newText"]}))
         .collect();
     snapshot("code_actions_service", &json!(summary), &dir_path);
 
-    let formatting = client.request(
-        "textDocument/formatting",
-        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": true}}),
-    );
+    let formatting = client.formatting(&uri);
     let edits = formatting["result"].as_array().unwrap();
     assert_eq!(edits.len(), 1, "{formatting}");
     assert_ne!(edits[0]["newText"], json!(text), "{formatting}");
@@ -475,18 +385,14 @@ fn a_fleet_file_gets_fleet_hover_and_completion() {
     let hover = client.at("textDocument/hover", &uri, &text, "rollback-timeout", 3);
     snapshot("fleet_hover_deploy_key", &hover["result"], &dir_path);
     let on_setting = client.at("textDocument/hover", &uri, &text, "install = [\"strace", 2);
-    let value = on_setting["result"]["contents"]["value"]
-        .as_str()
-        .unwrap_or_default();
+    let value = hover_text(&on_setting);
     assert!(
         value.contains("`host.settings.packages.install`")
             && value.contains("nixpkgs attribute paths to install"),
         "spec documentation inside a host's settings: {on_setting}"
     );
     let on_package = client.at("textDocument/hover", &uri, &text, "\"strace\"", 2);
-    let value = on_package["result"]["contents"]["value"]
-        .as_str()
-        .unwrap_or_default();
+    let value = hover_text(&on_package);
     assert!(value.contains("**package `strace`**"), "{on_package}");
 
     let complete = |client: &mut Client, edited: &str, needle: &str, shift: usize| {
@@ -550,10 +456,7 @@ fn other_toml_files_get_nothing() {
     assert_eq!(hover["result"], Value::Null, "{hover}");
     let completion = client.at("textDocument/completion", &uri, cargo, "edition", 0);
     assert_eq!(completion["result"], json!([]), "{completion}");
-    let formatting = client.request(
-        "textDocument/formatting",
-        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": true}}),
-    );
+    let formatting = client.formatting(&uri);
     assert_eq!(formatting["result"], json!([]), "{formatting}");
 
     // A spec (by its keys) with a typo is reported; once the spec's keys are gone, nothing is.
@@ -575,30 +478,18 @@ fn a_message_past_the_cap_leaves_one_size_diagnostic() {
     let opened = client.open(&uri, &text);
     assert!(codes(&opened).contains(&"AC0201".to_owned()), "{opened}");
     let huge = format!("{text}{}", "# padding\n".repeat(900_000));
-    assert!(huge.len() > 8 * 1024 * 1024);
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": huge}]}),
-    );
-    let published = client.diagnostics();
+    assert!(huge.len() > MAX_BODY_BYTES);
+    let published = client.change(&uri, 2, &huge);
     assert_eq!(published["uri"], json!(uri), "{published}");
     assert_eq!(codes(&published), ["AC0103"], "{published}");
     let hover = client.at("textDocument/hover", &uri, &text, "hostnme", 2);
-    let value = hover["result"]["contents"]["value"]
-        .as_str()
-        .unwrap_or_default();
+    let value = hover_text(&hover);
     assert!(
         !value.contains("AC0201"),
         "the old text's diagnostics are gone: {hover}"
     );
 
-    let id = client.next_id;
-    client.next_id += 1;
-    client.send(
-        &json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
-        "params": {"padding": huge}}),
-    );
-    let refused = client.response_to(&json!(id));
+    let refused = client.request("textDocument/hover", json!({"padding": huge}));
     assert_eq!(refused["error"]["code"], -32600, "{refused}");
 
     let reopened = client.open(&uri, &text);

@@ -5,31 +5,8 @@
 
 mod common;
 
-use common::{aster_config, nix_parse_failures, root};
+use common::{aster_config, files_under, nix_parse_failures, root};
 use std::path::{Path, PathBuf};
-
-/// Every file under `dir`, relative to it, sorted.
-fn files_under(dir: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(folder) = pending.pop() {
-        for entry in std::fs::read_dir(&folder).expect("read output folder") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                found.push(
-                    path.strip_prefix(dir)
-                        .expect("below the output")
-                        .display()
-                        .to_string(),
-                );
-            }
-        }
-    }
-    found.sort();
-    found
-}
 
 /// Builds `tests/fixtures/ok/<name>.toml` and returns the files of its `modules/` folder (a
 /// listed module goes to `modules/<its file name>`, what it names keeps its place beside it).
@@ -56,11 +33,8 @@ fn build(name: &str) -> (tempfile::TempDir, Vec<String>) {
         .filter(|f| Path::new(f).extension().is_some_and(|e| e == "nix"))
         .map(|f| out.join("modules").join(f))
         .collect();
-    assert!(
-        nix_parse_failures(&nix).is_empty(),
-        "{:?}",
-        nix_parse_failures(&nix)
-    );
+    let failures = nix_parse_failures(&nix);
+    assert!(failures.is_empty(), "{failures:?}");
     (scratch, modules)
 }
 

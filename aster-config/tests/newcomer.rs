@@ -9,10 +9,9 @@
 
 mod common;
 
-use common::root;
+use common::{practise, root};
 use std::os::unix::fs::PermissionsExt as _;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 fn binary() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_aster-config"));
@@ -210,25 +209,18 @@ fn help_subcommand_prints_that_subcommands_help() {
     assert!(stdout.contains("--preset"), "{stdout}");
 }
 
-/// A PATH with the tools `apply` may call but no `nixos-rebuild`.
-fn path_without_nixos_rebuild(dir: &Path) -> std::ffi::OsString {
-    let bin = dir.join("bin");
-    std::fs::create_dir_all(&bin).expect("bin");
-    std::env::join_paths([bin]).expect("PATH")
-}
-
 #[test]
 fn apply_under_root_without_nixos_rebuild_installs_and_says_the_rebuild_was_skipped() {
     let machine = tempfile::tempdir().expect("temp dir");
     let spec = root().join("examples/minimal.toml");
-    let output = binary()
-        .args(["apply", "--yes", "--root"])
-        .arg(machine.path())
-        .arg(&spec)
-        .env("PATH", path_without_nixos_rebuild(machine.path()))
-        .stdin(Stdio::null())
-        .output()
-        .expect("apply");
+    let output = practise(
+        machine.path(),
+        [
+            std::ffi::OsStr::new("apply"),
+            "--yes".as_ref(),
+            spec.as_os_str(),
+        ],
+    );
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(
@@ -278,18 +270,6 @@ fn apply_no_rebuild_is_explicit_and_test_says_it_lasts_until_reboot() {
         .output()
         .expect("apply --help");
     assert!(text(&help.stdout).contains("--no-rebuild"));
-}
-
-/// `SUBCOMMAND ARGS --root MACHINE` with no `nixos-rebuild` on PATH and no terminal.
-fn practise(machine: &Path, args: &[&str]) -> Output {
-    binary()
-        .args(args)
-        .arg("--root")
-        .arg(machine)
-        .env("PATH", path_without_nixos_rebuild(machine))
-        .stdin(Stdio::null())
-        .output()
-        .expect("run aster-config")
 }
 
 #[test]

@@ -6,21 +6,16 @@
 //! - a desktop added to a machine whose recorded spec has none is named with the catalog's reason
 //!   (Xfce is install-time-only), and `apply` refuses it; with no recorded spec, `plan` warns.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod common;
 
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// `aster-config ARGS SPEC --root MACHINE` on the practice root ([`common::practise`]).
 fn aster_config(args: &[&str], root: &Path, spec: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aster-config"))
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .arg(spec)
-        .env("NO_COLOR", "1")
-        // No nixos-rebuild on PATH: the rebuild step is skipped under --root.
-        .env("PATH", root.join("no-bin"))
-        .stdin(Stdio::null())
-        .output()
-        .expect("run aster-config")
+    let mut all: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    all.push(spec.as_os_str());
+    common::practise(root, all)
 }
 
 fn text(output: &Output) -> String {

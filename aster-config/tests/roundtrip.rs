@@ -43,7 +43,6 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value as Json, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 /// A generated case that can still be shrunk.
@@ -169,17 +168,10 @@ fn evaluate(root: &Path, cases: &[(usize, bool)]) -> Result<Vec<Json>, String> {
     nix.push_str("]\n");
     let wrapper = root.join(format!("eval-{}.nix", cases.first().map_or(0, |c| c.0)));
     std::fs::write(&wrapper, nix).expect("write the evaluation");
-    let output = Command::new("nix-instantiate")
-        .args(["--eval", "--strict", "--json"])
-        .arg(&wrapper)
-        .env("NIX_REMOTE", "dummy://")
-        .output()
-        .unwrap_or_else(|e| panic!("nix-instantiate is needed (apt-get install nix-bin): {e}"));
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-    }
+    let stdout =
+        common::try_nix_instantiate("dummy://", &[&"--eval", &"--strict", &"--json", &wrapper])?;
     let values: Vec<Json> =
-        serde_json::from_slice(&output.stdout).map_err(|e| format!("Nix printed bad JSON: {e}"))?;
+        serde_json::from_str(&stdout).map_err(|e| format!("Nix printed bad JSON: {e}"))?;
     if values.len() != cases.len() {
         return Err(format!("{} values for {} cases", values.len(), cases.len()));
     }
@@ -434,17 +426,10 @@ let
 in [ (map builtins.readFile overlay.hello.patches) (map builtins.readFile (builtins.tail m.imports)) ]
 ";
     std::fs::write(out.join("eval.nix"), nix).unwrap();
-    let run = Command::new("nix-instantiate")
-        .args(["--eval", "--strict", "--json"])
-        .arg(out.join("eval.nix"))
-        .env("NIX_REMOTE", "dummy://")
-        .output()
-        .expect("nix-instantiate is needed (apt-get install nix-bin)");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    let stdout = common::nix_instantiate(
+        "dummy://",
+        &[&"--eval", &"--strict", &"--json", &out.join("eval.nix")],
     );
-    let seen: Json = serde_json::from_slice(&run.stdout).expect("JSON");
+    let seen: Json = serde_json::from_str(&stdout).expect("JSON");
     assert_eq!(seen, json!([expected_patches, expected_modules]));
 }

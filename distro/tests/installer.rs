@@ -7,6 +7,8 @@
 //! `--dry-run`). Temporary directories go to a per-test `TMPDIR`, so the tests
 //! can both normalise the printed paths and check that the script cleaned up.
 
+mod common;
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
@@ -16,6 +18,13 @@ use tempfile::TempDir;
 
 fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("nixos/installer/aster-nixos-install")
+}
+
+/// `--dry-run --config CONFIG --disk DISK`, then `extra`.
+fn dry_run_args<'a>(config: &'a str, disk: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["--dry-run", "--config", config, "--disk", disk];
+    args.extend_from_slice(extra);
+    args
 }
 
 /// One run of the installer in its own scratch area.
@@ -221,17 +230,7 @@ fn plan_from_mount(esp: &str, root: &str, system: &str, nix_options: &[&str]) ->
 
 #[test]
 fn script_is_shellcheck_clean() {
-    let output = Command::new("shellcheck")
-        .arg(script())
-        .output()
-        .unwrap_or_else(|error| {
-            panic!("cannot run shellcheck ({error}); apt-get install shellcheck")
-        });
-    assert!(
-        output.status.success(),
-        "shellcheck:\n{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    common::shellcheck(&script(), None);
 }
 
 #[test]
@@ -308,14 +307,7 @@ fn dry_run_on_a_loop_device_prints_the_whole_plan_with_p_partitions() {
     let scratch = Scratch::new();
     let config = scratch.write("configuration.nix", CONFIGURATION_NIX);
     let run = scratch.run(
-        &[
-            "--dry-run",
-            "--config",
-            &config,
-            "--disk",
-            "/dev/loop7",
-            "--force-format-disk",
-        ],
+        &dry_run_args(&config, "/dev/loop7", &["--force-format-disk"]),
         &[],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -358,16 +350,15 @@ fn existing_partitions_are_reused_without_formatting() {
     let scratch = Scratch::new();
     let config = scratch.write("configuration.nix", CONFIGURATION_NIX);
     let run = scratch.run(
-        &[
-            "--dry-run",
-            "--config",
+        &dry_run_args(
             &config,
-            "--disk",
             "/dev/vda",
-            "--substituters",
-            "https://a.example https://b.example",
-            "--trusted-public-keys=a:1",
-        ],
+            &[
+                "--substituters",
+                "https://a.example https://b.example",
+                "--trusted-public-keys=a:1",
+            ],
+        ),
         &[("ASTER_INSTALL_ASSUME_DISK", "installed")],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -395,7 +386,7 @@ fn a_blank_disk_is_partitioned_without_force_format_disk() {
     let scratch = Scratch::new();
     let config = scratch.write("configuration.nix", CONFIGURATION_NIX);
     let run = scratch.run(
-        &["--dry-run", "--config", &config, "--disk", "/dev/loop3"],
+        &dry_run_args(&config, "/dev/loop3", &[]),
         &[("ASTER_INSTALL_ASSUME_DISK", "blank")],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -416,7 +407,7 @@ fn a_disk_with_other_partitions_is_refused_unless_formatting_is_asked_for() {
     let scratch = Scratch::new();
     let config = scratch.write("configuration.nix", CONFIGURATION_NIX);
     let run = scratch.run(
-        &["--dry-run", "--config", &config, "--disk", "/dev/vda"],
+        &dry_run_args(&config, "/dev/vda", &[]),
         &[("ASTER_INSTALL_ASSUME_DISK", "foreign")],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -438,14 +429,7 @@ fn a_disk_with_other_partitions_is_refused_unless_formatting_is_asked_for() {
 
     // With the flag the same disk is wiped and partitioned.
     let run = scratch.run(
-        &[
-            "--dry-run",
-            "--config",
-            &config,
-            "--disk",
-            "/dev/vda",
-            "--force-format-disk",
-        ],
+        &dry_run_args(&config, "/dev/vda", &["--force-format-disk"]),
         &[("ASTER_INSTALL_ASSUME_DISK", "foreign")],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -457,14 +441,7 @@ fn a_disk_with_other_partitions_is_refused_unless_formatting_is_asked_for() {
 
     // Formatting is what was asked for, even over an installed layout.
     let run = scratch.run(
-        &[
-            "--dry-run",
-            "--config",
-            &config,
-            "--disk",
-            "/dev/vda",
-            "--force-format-disk",
-        ],
+        &dry_run_args(&config, "/dev/vda", &["--force-format-disk"]),
         &[("ASTER_INSTALL_ASSUME_DISK", "installed")],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -476,15 +453,7 @@ fn the_target_system_and_caches_reach_nix_build_and_nixos_install() {
     let scratch = Scratch::new();
     let config = scratch.write("configuration.nix", CONFIGURATION_NIX);
     let run = scratch.run(
-        &[
-            "--dry-run",
-            "--config",
-            &config,
-            "--disk",
-            "/dev/vda",
-            "--system",
-            "riscv64-linux",
-        ],
+        &dry_run_args(&config, "/dev/vda", &["--system", "riscv64-linux"]),
         &[("ASTER_INSTALL_ASSUME_DISK", "installed")],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -501,15 +470,7 @@ fn the_target_system_and_caches_reach_nix_build_and_nixos_install() {
     // "" turns the caches off; the environment sets defaults (the package
     // and the ISO use it), flags still win.
     let run = scratch.run(
-        &[
-            "--dry-run",
-            "--config",
-            &config,
-            "--disk",
-            "/dev/vda",
-            "--substituters",
-            "",
-        ],
+        &dry_run_args(&config, "/dev/vda", &["--substituters", ""]),
         &[
             ("ASTER_INSTALL_ASSUME_DISK", "installed"),
             ("ASTER_TRUSTED_PUBLIC_KEYS", ""),
@@ -523,15 +484,7 @@ fn the_target_system_and_caches_reach_nix_build_and_nixos_install() {
     );
 
     let run = scratch.run(
-        &[
-            "--dry-run",
-            "--config",
-            &config,
-            "--disk",
-            "/dev/vda",
-            "--system",
-            "x86",
-        ],
+        &dry_run_args(&config, "/dev/vda", &["--system", "x86"]),
         &[("ASTER_INSTALL_ASSUME_DISK", "installed")],
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
@@ -544,7 +497,7 @@ fn the_test_seam_only_accepts_known_disk_states() {
     let scratch = Scratch::new();
     let config = scratch.write("configuration.nix", CONFIGURATION_NIX);
     let run = scratch.run(
-        &["--dry-run", "--config", &config, "--disk", "/dev/vda"],
+        &dry_run_args(&config, "/dev/vda", &[]),
         &[("ASTER_INSTALL_ASSUME_DISK", "yes")],
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
@@ -563,14 +516,7 @@ fn a_tree_without_aster_configuration_is_refused() {
     let empty = scratch.path("empty-etc-nixos");
     fs::create_dir(&empty).expect("mkdir");
     let run = scratch.run(
-        &[
-            "--dry-run",
-            "--config",
-            &config,
-            "--disk",
-            "/dev/vda",
-            "--force-format-disk",
-        ],
+        &dry_run_args(&config, "/dev/vda", &["--force-format-disk"]),
         &[("ASTER_ETC_NIXOS", &empty.to_string_lossy())],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -593,14 +539,7 @@ fn a_failing_compile_stops_before_any_disk_command() {
     let spec = scratch.write("system.toml", SPEC);
     scratch.fake_aster_config("echo 'error[AC0101]: unknown key' >&2\nexit 1");
     let run = scratch.run(
-        &[
-            "--dry-run",
-            "--config",
-            &spec,
-            "--disk",
-            "/dev/vda",
-            "--force-format-disk",
-        ],
+        &dry_run_args(&spec, "/dev/vda", &["--force-format-disk"]),
         &[],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -630,14 +569,7 @@ fn a_compiled_spec_is_installed_like_a_configuration() {
         "out=\"$5\"\nmkdir -p \"$out\"\necho '{ ... }: { }' > \"$out/configuration.nix\"",
     );
     let run = scratch.run(
-        &[
-            "--dry-run",
-            "--config",
-            &spec,
-            "--disk",
-            "/dev/loop0",
-            "--force-format-disk",
-        ],
+        &dry_run_args(&spec, "/dev/loop0", &["--force-format-disk"]),
         &[],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -679,14 +611,7 @@ fn a_spec_decides_the_system_unless_told_otherwise() {
         "out=\"$5\"\nmkdir -p \"$out\"\nprintf '%s\\n' '{{ ... }}: {{' '{}' '}}' > \"$out/configuration.nix\"",
         host_platform_line("riscv64-linux")
     ));
-    let args = [
-        "--dry-run",
-        "--config",
-        &spec,
-        "--disk",
-        "/dev/vda",
-        "--force-format-disk",
-    ];
+    let args = dry_run_args(&spec, "/dev/vda", &["--force-format-disk"]);
     // No --system: the spec's architecture is built.
     let run = scratch.run(&args, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -712,9 +637,7 @@ fn a_spec_decides_the_system_unless_told_otherwise() {
         (&["--system", "x86_64-linux"][..], &[][..]),
         (&[][..], &[("ASTER_SYSTEM", "x86_64-linux")][..]),
     ] {
-        let mut with_flags = args.to_vec();
-        with_flags.extend_from_slice(flags);
-        let run = scratch.run(&with_flags, env);
+        let run = scratch.run(&[args.as_slice(), flags].concat(), env);
         assert_eq!(run.code, 1, "{}", run.stderr);
         assert!(run.stdout.is_empty(), "{}", run.stdout);
         assert!(
@@ -727,8 +650,7 @@ fn a_spec_decides_the_system_unless_told_otherwise() {
     }
 
     // Agreeing is fine.
-    let mut agreeing = args.to_vec();
-    agreeing.extend_from_slice(&["--system", "riscv64-linux"]);
+    let agreeing = [args.as_slice(), &["--system", "riscv64-linux"]].concat();
     let run = scratch.run(&agreeing, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     scratch.assert_cleaned_up();
@@ -740,14 +662,7 @@ fn a_spec_that_yields_no_configuration_is_refused() {
     let spec = scratch.write("system.toml", SPEC);
     scratch.fake_aster_config("mkdir -p \"$5\"");
     let run = scratch.run(
-        &[
-            "--dry-run",
-            "--config",
-            &spec,
-            "--disk",
-            "/dev/vda",
-            "--force-format-disk",
-        ],
+        &dry_run_args(&spec, "/dev/vda", &["--force-format-disk"]),
         &[],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -767,14 +682,7 @@ fn aster_config_can_come_from_the_environment_or_is_asked_for() {
     // Not on PATH (PATH is only the system directories) and not in ASTER_CONFIG.
     let run = {
         let output = Command::new(script())
-            .args([
-                "--dry-run",
-                "--config",
-                &spec,
-                "--disk",
-                "/dev/vda",
-                "--force-format-disk",
-            ])
+            .args(dry_run_args(&spec, "/dev/vda", &["--force-format-disk"]))
             .env("TMPDIR", scratch.tmp())
             .env("PATH", "/usr/bin:/bin")
             .env_remove("ASTER_CONFIG")
@@ -796,14 +704,7 @@ fn aster_config_can_come_from_the_environment_or_is_asked_for() {
     let moved = scratch.path("aster-config-elsewhere");
     fs::rename(&elsewhere, &moved).expect("move fake");
     let run = scratch.run(
-        &[
-            "--dry-run",
-            "--config",
-            &spec,
-            "--disk",
-            "/dev/vda",
-            "--force-format-disk",
-        ],
+        &dry_run_args(&spec, "/dev/vda", &["--force-format-disk"]),
         &[("ASTER_CONFIG", &moved.to_string_lossy())],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -832,7 +733,7 @@ fn the_real_probe_partitions_only_a_blank_disk() {
     let config = scratch.write("configuration.nix", CONFIGURATION_NIX);
     let probe = |disk: &Path| {
         let disk = disk.to_str().expect("utf-8 path");
-        scratch.run(&["--dry-run", "--config", &config, "--disk", disk], &[])
+        scratch.run(&dry_run_args(&config, disk, &[]), &[])
     };
 
     // All zeros: no partition table, no file system.

@@ -7,6 +7,8 @@
 //! that record what they were asked, and with the starter spec and the
 //! once-per-boot marker moved into a scratch folder.
 
+mod common;
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
@@ -111,16 +113,7 @@ fn calls(iso: &Iso, login: &Login) -> Vec<String> {
 
 #[test]
 fn the_hook_is_posix_sh_and_shellcheck_clean() {
-    let output = Command::new("shellcheck")
-        .args(["-s", "sh"])
-        .arg(login_script())
-        .output()
-        .expect("shellcheck must be installed (Debian package shellcheck)");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    common::shellcheck(&login_script(), Some("sh"));
 }
 
 #[test]

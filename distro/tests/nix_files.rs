@@ -13,6 +13,8 @@
 //! missing these tests print a note and pass, except under CI (`CI` set),
 //! where they fail.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::fs;
@@ -970,7 +972,6 @@ fn stage_2_logging_is_silenced_and_systemd_can_be_disabled() {
     assert!(error.contains("nixpkgs changed"), "{error}");
 }
 
-#[allow(clippy::print_stderr)] // tests report skips on stderr
 #[test]
 fn stage_1_script_is_valid_posix_shell() {
     let Some(lib) = nixpkgs_lib() else { return };
@@ -987,18 +988,7 @@ fn stage_1_script_is_valid_posix_shell() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("stage-1");
     fs::write(&file, &script).expect("write");
-    match Command::new("shellcheck")
-        .args(["-s", "sh"])
-        .arg(&file)
-        .output()
-    {
-        Ok(output) => assert!(
-            output.status.success(),
-            "shellcheck:\n{}",
-            String::from_utf8_lossy(&output.stdout)
-        ),
-        Err(_) => eprintln!("shellcheck not installed; only checked the script's content"),
-    }
+    common::shellcheck(&file, Some("sh"));
 }
 
 #[test]
@@ -1255,15 +1245,7 @@ fn xfce_starts_as_upstream_starts_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("start_xfce");
     fs::write(&file, format!("#!/usr/bin/env bash\n{script}")).expect("write");
-    let output = Command::new("shellcheck")
-        .arg(&file)
-        .output()
-        .expect("shellcheck runs");
-    assert!(
-        output.status.success(),
-        "shellcheck:\n{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    common::shellcheck(&file, None);
 
     let xml = json_text(&harness(&lib, &settings, "xfceDesktopXml").expect("evaluates"));
     for expected in [

@@ -39,7 +39,7 @@ pub use check::nixpkgs::{IndexAnswer, PackageIndex, PackageLookup};
 pub use check::{Attachment, AttachmentKind, Attachments};
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Elsewhere, Severity, Span};
 pub use emit::{MANIFEST_FILE, OutputTree};
-pub use source::{MAX_SPEC_BYTES, SourceFile};
+pub use source::{MAX_SPEC_BYTES, SourceFile, file_too_large};
 pub use spec::Spec;
 pub use tree::MAX_DEPTH;
 pub use util::hash::{sha256, sha256_hex, to_hex};
@@ -97,6 +97,20 @@ pub struct Checked {
     pub package_lookup: PackageLookup,
 }
 
+impl Default for Checked {
+    /// The verdict on nothing checked yet: no text, no spec, no attachments, no diagnostics, no
+    /// package lookup.
+    fn default() -> Self {
+        Self {
+            source: None,
+            spec: None,
+            attachments: Attachments::default(),
+            diagnostics: Diagnostics::new(),
+            package_lookup: PackageLookup::NotRequested,
+        }
+    }
+}
+
 /// The result of building a spec.
 #[derive(Debug, Clone)]
 pub struct Built {
@@ -114,13 +128,7 @@ pub fn check(input: Input<'_>) -> Checked {
 /// Runs every check on a spec, with `options`.
 pub fn check_with(input: Input<'_>, options: &Options<'_>) -> Checked {
     let mut diagnostics = Diagnostics::new();
-    let mut checked = Checked {
-        source: None,
-        spec: None,
-        attachments: Attachments::default(),
-        diagnostics: Diagnostics::new(),
-        package_lookup: PackageLookup::NotRequested,
-    };
+    let mut checked = Checked::default();
     let source = source::read(input.name, input.bytes, &mut diagnostics);
     if let Some(source) = &source
         && let Some(document) = tree::parse(source, &mut diagnostics)

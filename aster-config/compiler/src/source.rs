@@ -19,21 +19,20 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// The `AC0103` diagnostic for a spec too large to read, saying `message` and how to shrink it.
+/// The language server raises it too, for a document too large to receive.
+pub fn file_too_large(message: String) -> Diagnostic {
+    Diagnostic::new(Code::FileTooLarge, message)
+        .help("a system spec is a few kilobytes; split hand-written Nix into [imports] modules")
+}
+
 /// Checks `bytes` and turns them into a [`SourceFile`], or explains why not.
 pub fn read(name: &str, bytes: &[u8], diagnostics: &mut Diagnostics) -> Option<SourceFile> {
     if bytes.len() > MAX_SPEC_BYTES {
-        diagnostics.push(
-            Diagnostic::new(
-                Code::FileTooLarge,
-                format!(
-                    "the spec has at least {} bytes; aster-config reads at most {MAX_SPEC_BYTES}",
-                    bytes.len()
-                ),
-            )
-            .help(
-                "a system spec is a few kilobytes; split hand-written Nix into [imports] modules",
-            ),
-        );
+        diagnostics.push(file_too_large(format!(
+            "the spec has at least {} bytes; aster-config reads at most {MAX_SPEC_BYTES}",
+            bytes.len()
+        )));
         return None;
     }
     let (bytes, had_bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {

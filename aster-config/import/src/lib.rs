@@ -21,7 +21,7 @@ mod overlay;
 mod scope;
 
 use aster_compiler::{Code, Diagnostic, Input, build};
-use nix::{Binding, Module, NixValue};
+use nix::{Binding, Module, NixValue, OpaqueReason};
 use std::collections::BTreeSet;
 use std::path::Path;
 use toml_edit::{DocumentMut, Item, Table};
@@ -112,33 +112,39 @@ pub fn import(text: &str, folder: Option<&Path>) -> Result<Imported, Vec<Diagnos
     for binding in state.kept.clone() {
         state.report(&binding, Destination::Module, "not plain data (a function, `pkgs.` expression, path, `mkIf`, or a name the `let`/`with` around the module provides), or owned by a section in a form the spec cannot write");
     }
-    for (entry, _) in &module.opaque {
-        let why = if entry.trim_start().starts_with("inherit") {
-            "an `inherit` copies names from the scope around it, so it stays in the module"
-        } else {
-            "not a plain assignment (a name computed with `${…}`), so it stays in the module"
+    for entry in &module.opaque {
+        let why = match entry.reason {
+            OpaqueReason::Inherit => {
+                "an `inherit` copies names from the scope around it, so it stays in the module"
+            }
+            OpaqueReason::ComputedName => {
+                "not a plain assignment (a name computed with `${…}`), so it stays in the module"
+            }
+            OpaqueReason::ScopedImports => {
+                "an `imports` list that uses names of the `let`/`with` around it, so it stays in the module"
+            }
         };
         state.placements.push(Placement {
-            option: entry.split_whitespace().collect::<Vec<_>>().join(" "),
+            option: entry.text.split_whitespace().collect::<Vec<_>>().join(" "),
             destination: Destination::Module,
             why: why.to_owned(),
         });
     }
     let module_text = state.module_text(&module);
     for wrapper in &module.wrappers {
-        let (destination, why) = match (module_text.is_some(), wrapper.is_with) {
-            (true, false) => (
+        let (destination, why) = if module_text.is_some() {
+            (
                 Destination::Module,
-                "the module keeps the `let` for the settings that stay there",
-            ),
-            (true, true) => (
-                Destination::Module,
-                "the module keeps the `with` for the settings that stay there",
-            ),
-            (false, _) => (
+                format!(
+                    "the module keeps the `{}` for the settings that stay there",
+                    wrapper.keyword()
+                ),
+            )
+        } else {
+            (
                 Destination::Dropped,
-                "every setting it wraps became spec data that does not use it",
-            ),
+                "every setting it wraps became spec data that does not use it".to_owned(),
+            )
         };
         let option = if wrapper.is_with {
             format!("with {};", wrapper.names.join(" "))
@@ -148,7 +154,7 @@ pub fn import(text: &str, folder: Option<&Path>) -> Result<Imported, Vec<Diagnos
         state.placements.push(Placement {
             option,
             destination,
-            why: why.to_owned(),
+            why,
         });
     }
     if module_text.is_some() {
@@ -192,7 +198,7 @@ impl State {
             pending: Vec::new(),
             nixos: Vec::new(),
             kept: Vec::new(),
-            opaque: module.opaque.iter().map(|(t, _)| t.clone()).collect(),
+            opaque: module.opaque.iter().map(|o| o.text.clone()).collect(),
             placements: Vec::new(),
         }
     }

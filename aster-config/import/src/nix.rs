@@ -75,8 +75,40 @@ pub struct Module {
     pub bindings: Vec<Binding>,
     /// Relative paths listed in `imports`.
     pub imports: Vec<String>,
-    /// Entries that cannot be split into assignments (`inherit`), with their source text.
-    pub opaque: Vec<(String, Range<usize>)>,
+    /// Entries that cannot be split into assignments, kept in the module as written.
+    pub opaque: Vec<Opaque>,
+}
+
+/// An entry of the module's attribute set that stays in the module as written.
+#[derive(Debug, Clone)]
+pub struct Opaque {
+    /// Its source text.
+    pub text: String,
+    /// Where it is in the file.
+    pub span: Range<usize>,
+    /// Why it cannot be split.
+    pub reason: OpaqueReason,
+}
+
+/// Why an entry cannot be split into assignments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpaqueReason {
+    /// `inherit …;` copies names from the scope around it.
+    Inherit,
+    /// A name computed with `${…}`.
+    ComputedName,
+    /// An `imports` list that uses names of the `let`/`with` around the module.
+    ScopedImports,
+}
+
+impl Module {
+    fn keep(&mut self, node: &rnix::SyntaxNode, reason: OpaqueReason) {
+        self.opaque.push(Opaque {
+            text: node.to_string(),
+            span: range(node),
+            reason,
+        });
+    }
 }
 
 fn range(node: &rnix::SyntaxNode) -> Range<usize> {
@@ -148,9 +180,7 @@ pub fn read(text: &str) -> Result<Module, Vec<Diagnostic>> {
 fn flatten(set: &ast::AttrSet, prefix: &[String], scope: &Scope, module: &mut Module) {
     for entry in set.entries() {
         let ast::Entry::AttrpathValue(binding) = entry else {
-            module
-                .opaque
-                .push((entry.syntax().to_string(), range(entry.syntax())));
+            module.keep(entry.syntax(), OpaqueReason::Inherit);
             continue;
         };
         let names: Option<Vec<String>> = binding
@@ -158,23 +188,19 @@ fn flatten(set: &ast::AttrSet, prefix: &[String], scope: &Scope, module: &mut Mo
             .map(|p| p.attrs().map(|a| attr_name(&a)).collect())
             .unwrap_or_default();
         let (Some(names), Some(value)) = (names, binding.value()) else {
-            module
-                .opaque
-                .push((binding.syntax().to_string(), range(binding.syntax())));
+            module.keep(binding.syntax(), OpaqueReason::ComputedName);
             continue;
         };
         let mut path = prefix.to_vec();
         path.extend(names);
-        if path == ["imports"] && scope.depends(&value) {
-            module
-                .opaque
-                .push((binding.syntax().to_string(), range(binding.syntax())));
-            continue;
-        }
         if path == ["imports"] {
-            for path in relative_paths(value.syntax()) {
-                if !module.imports.contains(&path) {
-                    module.imports.push(path);
+            if scope.depends(&value) {
+                module.keep(binding.syntax(), OpaqueReason::ScopedImports);
+            } else {
+                for path in relative_paths(value.syntax()) {
+                    if !module.imports.contains(&path) {
+                        module.imports.push(path);
+                    }
                 }
             }
             continue;

@@ -22,6 +22,13 @@ pub struct Wrapper {
     pub is_with: bool,
 }
 
+impl Wrapper {
+    /// `with` or `let`.
+    pub fn keyword(&self) -> &'static str {
+        if self.is_with { "with" } else { "let" }
+    }
+}
+
 /// What the module's attribute set can see.
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
@@ -29,7 +36,6 @@ pub struct Scope {
     let_names: BTreeSet<String>,
     /// A `let` binds a name computed with `${…}`: any name may be it.
     computed_let_name: bool,
-    file_with: bool,
     /// The wrappers, outermost first.
     pub wrappers: Vec<Wrapper>,
 }
@@ -83,7 +89,6 @@ impl Scope {
                     (let_in.syntax().clone(), let_in.body(), wrapper)
                 }
                 Some(ast::Expr::With(with)) => {
-                    self.file_with = true;
                     let namespace = with.namespace().map(|n| n.syntax().to_string());
                     let wrapper = Wrapper {
                         text: String::new(),

@@ -144,8 +144,7 @@ fn add_sections(view: View, path: &mut Vec<String>, depth: usize, items: &mut Ve
         if view.is_table(path) {
             let name = path.join(".");
             items.push(item(&name, name.clone(), CompletionItemKind::MODULE, doc));
-            let place = view.at(path);
-            let entered_spec = place.in_spec && place.path.is_empty() && path.len() > 1;
+            let entered_spec = view.at(path).is_spec_root();
             add_sections(view, path, if entered_spec { 2 } else { depth - 1 }, items);
         }
         path.pop();
@@ -194,16 +193,15 @@ pub fn complete(document: &Document, position: Position) -> Vec<CompletionItem> 
             .collect(),
         Context::Value(path, in_string) => {
             let place = view.at(&path);
-            let keys: Vec<&str> = place.path.iter().map(String::as_str).collect();
-            match (place.in_spec, keys.as_slice()) {
-                (true, ["packages", "install" | "allow-untested"]) => names(
+            match place.spec_path().as_slice() {
+                ["packages", "install" | "allow-untested"] => names(
                     facts::package_names().chain(facts::cached_nixpkgs_names()),
                     in_string,
                     "",
                 ),
-                (true, ["kernel", "params"]) => names(facts::param_names(), in_string, "="),
-                (true, ["kernel", "features"]) => names(facts::feature_names(), in_string, ""),
-                (true, ["services", "allow-untested"]) => names(
+                ["kernel", "params"] => names(facts::param_names(), in_string, "="),
+                ["kernel", "features"] => names(facts::feature_names(), in_string, ""),
+                ["services", "allow-untested"] => names(
                     aster_distro::catalog()
                         .services()
                         .iter()

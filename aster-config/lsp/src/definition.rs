@@ -1,7 +1,7 @@
 //! Go to definition for file references: imported modules, patches, and a fleet's host specs.
 
-use crate::{document::Document, locate, text::path_to_uri};
-use lsp_types::{Location, Position, Range, Uri};
+use crate::{document::Document, locate};
+use lsp_types::{Location, Position, Range};
 
 /// True for the keys whose strings name a file beside the spec (or, in a fleet file, a host's
 /// spec or a shared module).
@@ -19,11 +19,6 @@ pub fn definition(document: &Document, position: Position) -> Option<Location> {
     if !names_a_file(&path) {
         return None;
     }
-    let target = document.folder()?.join(&value);
-    if !target.is_file() {
-        return None;
-    }
-    let target = target.canonicalize().ok()?;
-    let uri: Uri = path_to_uri(&target).parse().ok()?;
+    let uri = document.file_uri(&value)?;
     Some(Location::new(uri, Range::default()))
 }

@@ -3,7 +3,7 @@
 //! that a diagnostic points into.
 
 use crate::document::Document;
-use crate::text::{LineIndex, path_to_uri};
+use crate::text::LineIndex;
 use aster_compiler::Severity;
 use lsp_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
@@ -78,8 +78,7 @@ fn elsewhere(
     document: &Document,
     at: &aster_compiler::Elsewhere,
 ) -> Option<DiagnosticRelatedInformation> {
-    let file = document.folder()?.join(&at.file).canonicalize().ok()?;
-    let uri: Uri = path_to_uri(&file).parse().ok()?;
+    let uri = document.file_uri(&at.file)?;
     let range = LineIndex::new(&at.source).range(&at.source, &at.span);
     Some(DiagnosticRelatedInformation {
         location: Location::new(uri, range),

@@ -5,20 +5,10 @@
 //! spec's, which would call every fleet key unknown; other TOML none at all (`crate::kind`).
 
 use crate::kind::{self, Kind};
-use crate::text::{LineIndex, uri_to_path};
+use crate::text::{LineIndex, path_to_uri, uri_to_path};
 use aster_compiler::{Checked, Input};
+use lsp_types::Uri;
 use std::path::PathBuf;
-
-/// The verdict on a file the server does not speak about: nothing.
-pub fn nothing_checked() -> Checked {
-    Checked {
-        source: None,
-        spec: None,
-        attachments: aster_compiler::Attachments::default(),
-        diagnostics: aster_compiler::Diagnostics::new(),
-        package_lookup: aster_compiler::PackageLookup::NotRequested,
-    }
-}
 
 /// An open document, checked on every change.
 #[derive(Debug)]
@@ -57,7 +47,7 @@ impl Document {
                 bytes: text.as_bytes(),
                 base_dir,
             }),
-            Kind::Other => nothing_checked(),
+            Kind::Other => Checked::default(),
         };
         let index = LineIndex::new(&text);
         Self {
@@ -73,21 +63,15 @@ impl Document {
     /// A document whose text was too large to receive (`length` bytes of message): no text,
     /// one `AC0103` diagnostic on its first line.
     pub fn too_large(uri: String, length: usize) -> Self {
-        let mut checked = nothing_checked();
-        checked.diagnostics.push(
-            aster_compiler::Diagnostic::new(
-                aster_compiler::Code::FileTooLarge,
-                format!(
-                    "the document's message has {length} bytes, more than the language server \
-                     reads ({} bytes); aster-config reads specs of at most {} bytes",
-                    crate::transport::MAX_BODY_BYTES,
-                    aster_compiler::MAX_SPEC_BYTES
-                ),
-            )
-            .help(
-                "a system spec is a few kilobytes; split hand-written Nix into [imports] modules",
-            ),
-        );
+        let mut checked = Checked::default();
+        checked
+            .diagnostics
+            .push(aster_compiler::file_too_large(format!(
+                "the document's message has {length} bytes, more than the language server \
+                 reads ({} bytes); aster-config reads specs of at most {} bytes",
+                crate::transport::MAX_BODY_BYTES,
+                aster_compiler::MAX_SPEC_BYTES
+            )));
         Self {
             path: uri_to_path(&uri),
             uri,
@@ -101,5 +85,15 @@ impl Document {
     /// The folder file references start from.
     pub fn folder(&self) -> Option<&std::path::Path> {
         self.path.as_deref().and_then(std::path::Path::parent)
+    }
+
+    /// The URI of the file `relative` names beside this document, when that file exists (and the
+    /// document has a folder).
+    pub fn file_uri(&self, relative: impl AsRef<std::path::Path>) -> Option<Uri> {
+        let file = self.folder()?.join(relative);
+        if !file.is_file() {
+            return None;
+        }
+        path_to_uri(&file.canonicalize().ok()?).parse().ok()
     }
 }

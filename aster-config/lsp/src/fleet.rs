@@ -33,11 +33,8 @@ pub fn check(path: &Path, text: &str) -> Checked {
         diagnostics.push(diagnostic);
     }
     Checked {
-        source: None,
-        spec: None,
-        attachments: aster_compiler::Attachments::default(),
         diagnostics,
-        package_lookup: aster_compiler::PackageLookup::NotRequested,
+        ..Checked::default()
     }
 }
 

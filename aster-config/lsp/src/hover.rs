@@ -42,8 +42,8 @@ pub fn hover(document: &Document, position: Position) -> Option<Hover> {
 /// What the catalogs and the schema say about the key or value under the cursor.
 fn about_spot(view: View, spot: &locate::Spot) -> Vec<String> {
     let place = view.at(&spot.path);
-    let path: Vec<&str> = place.path.iter().map(String::as_str).collect();
-    let path = if place.in_spec { path.as_slice() } else { &[] };
+    let path = place.spec_path();
+    let path = path.as_slice();
     let mut parts = Vec::new();
     if let Some((value, _)) = &spot.string {
         let fact = match path {

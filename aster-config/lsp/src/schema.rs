@@ -27,6 +27,25 @@ pub struct Place<'a> {
     pub in_spec: bool,
     /// The key path within `schema`.
     pub path: &'a [String],
+    /// True when a fleet path led into a spec layer (a `settings` table) to get here.
+    entered: bool,
+}
+
+impl<'a> Place<'a> {
+    /// True at the top of a fleet file's spec layer (`host.settings` itself), where spec keys
+    /// start anew.
+    pub fn is_spec_root(&self) -> bool {
+        self.entered && self.in_spec && self.path.is_empty()
+    }
+
+    /// The key path within the spec's schema, or nothing when the key is not a spec's.
+    pub fn spec_path(&self) -> Vec<&'a str> {
+        if self.in_spec {
+            self.path.iter().map(String::as_str).collect()
+        } else {
+            Vec::new()
+        }
+    }
 }
 
 /// The schemas of one kind of document.
@@ -47,6 +66,7 @@ impl View {
             schema: Schema::spec(),
             in_spec: true,
             path,
+            entered: false,
         };
         if self.kind != Kind::Fleet {
             return spec;
@@ -59,9 +79,11 @@ impl View {
                     schema: fleet,
                     in_spec: false,
                     path,
+                    entered: false,
                 },
                 |end| Place {
                     path: &path[end..],
+                    entered: true,
                     ..spec
                 },
             )
@@ -70,7 +92,7 @@ impl View {
     /// The documentation of the key at `path`.
     pub fn description(self, path: &[String]) -> Option<&'static str> {
         let place = self.at(path);
-        if place.path.is_empty() && place.in_spec && !path.is_empty() {
+        if place.is_spec_root() {
             // The free-form table itself (`settings`): its own description, from the fleet schema.
             return Schema::fleet().description(path);
         }
@@ -108,10 +130,7 @@ impl Schema {
     pub fn fleet() -> Self {
         static FLEET: OnceLock<Value> = OnceLock::new();
         Self {
-            root: FLEET.get_or_init(|| {
-                serde_json::from_str(&aster_fleet::schema::derived_schema_text())
-                    .unwrap_or(Value::Null)
-            }),
+            root: FLEET.get_or_init(aster_fleet::schema::derived_schema),
         }
     }
 
@@ -214,8 +233,7 @@ impl Schema {
         let Some(node) = self.node_at(path) else {
             return Vec::new();
         };
-        let node = self.resolve(node);
-        let node = node.get("items").map_or(node, |items| self.resolve(items));
+        let node = self.table(node);
         if node.get("type").and_then(Value::as_str) == Some("boolean") {
             return vec![("true".to_owned(), None), ("false".to_owned(), None)];
         }

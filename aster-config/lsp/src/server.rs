@@ -224,12 +224,10 @@ impl Server {
             Some("textDocument/didOpen" | "textDocument/didChange")
         );
         let outgoing = match &seen.uri {
-            Some(uri) if document_text => {
-                let document = Document::too_large(uri.clone(), seen.length);
-                let published = diagnostics::publish(&document).map(publish);
-                self.documents.insert(uri.clone(), document);
-                published.into_iter().collect()
-            }
+            Some(uri) if document_text => self
+                .store(Document::too_large(uri.clone(), seen.length))
+                .into_iter()
+                .collect(),
             _ => vec![Message::Response(seen.error())],
         };
         Step {
@@ -240,9 +238,13 @@ impl Server {
 
     /// Checks a document's new text and returns its diagnostics notification.
     fn open(&mut self, uri: String, text: String) -> Option<Message> {
-        let document = Document::new(uri.clone(), text);
+        self.store(Document::new(uri, text))
+    }
+
+    /// Keeps `document` as its URI's current version and returns its diagnostics notification.
+    fn store(&mut self, document: Document) -> Option<Message> {
         let published = diagnostics::publish(&document).map(publish);
-        self.documents.insert(uri, document);
+        self.documents.insert(document.uri.clone(), document);
         published
     }
 }

@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests: paths, the real binary, and the real Nix parser.
+//! Helpers shared by the integration tests: paths and folder listings, the real binary (also on a
+//! practice root), the required tools (nixpkgs lib, check-jsonschema), and the real Nix.
 
 #![allow(dead_code)]
 
@@ -13,28 +14,40 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The real nixpkgs `lib` folder: `NIXPKGS_LIB`, else the vendored copy beside the checkout
-/// (`../shared/vendor/nixpkgs-lib/lib`, which CI has). Without either, under `CI` the test fails;
-/// elsewhere it says on stderr that it was skipped and returns `None`.
-#[allow(clippy::print_stderr)] // the skip notice goes where cargo test shows it
-pub fn nixpkgs_lib() -> Option<PathBuf> {
+/// Where the real nixpkgs `lib` folder is: `NIXPKGS_LIB`, else the vendored copy beside the
+/// checkout (`../shared/vendor/nixpkgs-lib/lib`, which CI has); `Err` names the folder that has
+/// no `default.nix`. A pure lookup: it neither prints nor fails (see [`nixpkgs_lib`]).
+pub fn find_nixpkgs_lib() -> Result<PathBuf, PathBuf> {
     let candidate = std::env::var_os("NIXPKGS_LIB").map_or_else(
         || root().join("../shared/vendor/nixpkgs-lib/lib"),
         PathBuf::from,
     );
     if candidate.join("default.nix").is_file() {
-        return Some(candidate);
+        Ok(candidate)
+    } else {
+        Err(candidate)
     }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "the nixpkgs lib is required in CI: {} has no default.nix (set NIXPKGS_LIB)",
-        candidate.display()
-    );
-    eprintln!(
-        "skipped: no nixpkgs lib at {} (set NIXPKGS_LIB)",
-        candidate.display()
-    );
-    None
+}
+
+/// The real nixpkgs `lib` folder ([`find_nixpkgs_lib`]). Without it, under `CI` the test fails;
+/// elsewhere it says on stderr that it was skipped and returns `None`.
+#[allow(clippy::print_stderr)] // the skip notice goes where cargo test shows it
+pub fn nixpkgs_lib() -> Option<PathBuf> {
+    match find_nixpkgs_lib() {
+        Ok(lib) => Some(lib),
+        Err(candidate) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "the nixpkgs lib is required in CI: {} has no default.nix (set NIXPKGS_LIB)",
+                candidate.display()
+            );
+            eprintln!(
+                "skipped: no nixpkgs lib at {} (set NIXPKGS_LIB)",
+                candidate.display()
+            );
+            None
+        }
+    }
 }
 
 /// `check-jsonschema` (from `PyPI`), the independent JSON Schema validator: `CHECK_JSONSCHEMA` or on the
@@ -74,11 +87,59 @@ pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Every file under `dir`, relative to it, sorted. With `with_folders` the folders are listed
+/// too. Symbolic links are listed, never followed.
+pub fn paths_under(dir: &Path, with_folders: bool) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let entries = std::fs::read_dir(&folder)
+            .unwrap_or_else(|e| panic!("cannot list {}: {e}", folder.display()));
+        for entry in entries {
+            let path = entry.expect("dir entry").path();
+            let is_folder = std::fs::symlink_metadata(&path).expect("metadata").is_dir();
+            if !is_folder || with_folders {
+                let relative = path.strip_prefix(dir).expect("below the folder");
+                found.push(relative.display().to_string());
+            }
+            if is_folder {
+                pending.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Every file under `dir`, relative to it, sorted ([`paths_under`] without folders).
+pub fn files_under(dir: &Path) -> Vec<String> {
+    paths_under(dir, false)
+}
+
 /// Runs the real `aster-config` binary with colour off.
 pub fn aster_config(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_aster-config"))
         .args(args)
         .env("NO_COLOR", "1")
+        .output()
+        .expect("run aster-config")
+}
+
+/// Runs the real binary as `aster-config ARGS --root MACHINE` on a practice root: no
+/// `nixos-rebuild` on `PATH` (so the rebuild step is skipped under `--root`), no terminal, colour
+/// off.
+pub fn practise<I>(machine: &Path, args: I) -> Output
+where
+    I: IntoIterator,
+    I::Item: AsRef<std::ffi::OsStr>,
+{
+    Command::new(env!("CARGO_BIN_EXE_aster-config"))
+        .args(args)
+        .arg("--root")
+        .arg(machine)
+        .env("NO_COLOR", "1")
+        .env("PATH", machine.join("no-bin"))
+        .stdin(std::process::Stdio::null())
         .output()
         .expect("run aster-config")
 }
@@ -108,6 +169,34 @@ pub fn output_with_stdin(command: &mut Command, stdin: &str) -> Output {
         );
     }
     child.wait_with_output().expect("wait")
+}
+
+/// Runs the real `nix-instantiate` with `args` against the store `store` (`NIX_REMOTE`, e.g.
+/// `dummy://`): its standard output, or its standard error when it fails. Fails the test when
+/// Nix is missing: the test command installs `nix-bin`.
+pub fn try_nix_instantiate(
+    store: impl AsRef<std::ffi::OsStr>,
+    args: &[&dyn AsRef<std::ffi::OsStr>],
+) -> Result<String, String> {
+    let output = Command::new("nix-instantiate")
+        .args(args)
+        .env("NIX_REMOTE", store)
+        .output()
+        .unwrap_or_else(|e| panic!("nix-instantiate is needed (apt-get install nix-bin): {e}"));
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+/// [`try_nix_instantiate`] that must succeed: its standard output; a failure fails the test with
+/// Nix's error.
+pub fn nix_instantiate(
+    store: impl AsRef<std::ffi::OsStr>,
+    args: &[&dyn AsRef<std::ffi::OsStr>],
+) -> String {
+    try_nix_instantiate(store, args).unwrap_or_else(|stderr| panic!("{stderr}"))
 }
 
 /// Parses every file with the real `nix-instantiate --parse` (one process per batch) and returns

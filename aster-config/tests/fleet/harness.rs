@@ -11,12 +11,15 @@ use std::process::{Command, Output};
 
 pub use crate::common::root as workspace;
 
-/// The real nixpkgs lib ([`crate::common::nixpkgs_lib`]); required here, in CI or not.
+/// The real nixpkgs lib ([`crate::common::find_nixpkgs_lib`]); required here, in CI or not.
 pub fn nixpkgs_lib() -> PathBuf {
-    crate::common::nixpkgs_lib()
-        .expect("the fleet tests need the nixpkgs lib (set NIXPKGS_LIB)")
-        .canonicalize()
-        .expect("nixpkgs lib")
+    let lib = crate::common::find_nixpkgs_lib().unwrap_or_else(|candidate| {
+        panic!(
+            "the fleet tests need the nixpkgs lib: {} has no default.nix (set NIXPKGS_LIB)",
+            candidate.display()
+        )
+    });
+    lib.canonicalize().expect("nixpkgs lib")
 }
 
 /// A fleet in a temporary folder.

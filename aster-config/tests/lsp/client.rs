@@ -129,6 +129,79 @@ impl Client {
         drop(self.stdin);
         self.child.wait().unwrap().code().unwrap()
     }
+
+    /// An initialized client.
+    pub fn initialized() -> Self {
+        let mut client = Self::start();
+        client.initialize();
+        client
+    }
+
+    /// An initialized client whose server's nixpkgs cache is `cache`.
+    pub fn initialized_with_cache(cache: &Path) -> Self {
+        let mut client = Self::start_with_cache(cache);
+        client.initialize();
+        client
+    }
+
+    /// `initialize` and `initialized`.
+    fn initialize(&mut self) {
+        self.request("initialize", json!({"capabilities": {}}));
+        self.notify("initialized", json!({}));
+    }
+
+    /// Opens (or replaces) the document at `uri` and returns its diagnostics.
+    pub fn open(&mut self, uri: &str, text: &str) -> Value {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "toml", "version": 1, "text": text}}),
+        );
+        self.diagnostics()
+    }
+
+    /// A request at the first `needle` (plus `shift`) of `text` in the document at `uri`.
+    pub fn at(&mut self, method: &str, uri: &str, text: &str, needle: &str, shift: usize) -> Value {
+        self.request(
+            method,
+            json!({"textDocument": {"uri": uri}, "position": position(text, needle, shift)}),
+        )
+    }
+
+    /// Replaces the text of the document at `uri` (as `version`) and returns its diagnostics.
+    pub fn change(&mut self, uri: &str, version: i64, text: &str) -> Value {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+        self.diagnostics()
+    }
+
+    /// The formatting response for the document at `uri`.
+    pub fn formatting(&mut self, uri: &str) -> Value {
+        self.request(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": true}}),
+        )
+    }
+
+    /// The code actions for `start`..`end` of the document at `uri`, each as its title, kind and
+    /// the edits it makes to that document.
+    pub fn code_actions(&mut self, uri: &str, start: &Value, end: &Value) -> Vec<Value> {
+        let actions = self.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": {"start": start, "end": end},
+                "context": {"diagnostics": []},
+            }),
+        );
+        actions["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| json!({"title": a["title"], "kind": a["kind"], "edits": a["edit"]["changes"][uri]}))
+            .collect()
+    }
 }
 
 pub fn uri_of(path: &Path) -> String {
@@ -198,29 +271,9 @@ pub fn codes(published: &Value) -> Vec<String> {
         .collect()
 }
 
-impl Client {
-    /// An initialized client.
-    pub fn initialized() -> Self {
-        let mut client = Self::start();
-        client.request("initialize", json!({"capabilities": {}}));
-        client.notify("initialized", json!({}));
-        client
-    }
-
-    /// Opens (or replaces) the document at `uri` and returns its diagnostics.
-    pub fn open(&mut self, uri: &str, text: &str) -> Value {
-        self.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "toml", "version": 1, "text": text}}),
-        );
-        self.diagnostics()
-    }
-
-    /// A request at the first `needle` (plus `shift`) of `text` in the document at `uri`.
-    pub fn at(&mut self, method: &str, uri: &str, text: &str, needle: &str, shift: usize) -> Value {
-        self.request(
-            method,
-            json!({"textDocument": {"uri": uri}, "position": position(text, needle, shift)}),
-        )
-    }
+/// The text of a hover answer (empty when there is none).
+pub fn hover_text(response: &Value) -> &str {
+    response["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
 }
